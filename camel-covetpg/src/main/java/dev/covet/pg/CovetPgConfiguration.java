@@ -1,0 +1,207 @@
+package dev.covet.pg;
+
+import dev.covet.pg.client.ClientSettings;
+import dev.covet.pg.client.PgUrl;
+import dev.covet.pg.client.SslMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * The connection and pool options of one covetpg component (one pool per component instance,
+ * shared by its endpoints). {@link #toClientSettings()} is where they are merged and checked.
+ */
+@UriParams
+public class CovetPgConfiguration implements Cloneable {
+
+    static final String DEFAULT_HOST = "localhost";
+    static final int DEFAULT_PORT = 5432;
+    static final String DEFAULT_APPLICATION_NAME = "camel-covetpg";
+    static final String DEFAULT_SSL_MODE = "prefer";
+    static final long DEFAULT_CONNECT_TIMEOUT = 10_000;
+
+    @UriParam(label = "common", secret = true,
+              description = "Connection URI in libpq's form: postgresql://user:password@host:port/database?sslmode=...&application_name=...&connect_timeout=...."
+                            + " Unknown query keys are rejected. A separate option (host, port, database, user, password, sslMode, ...) that is set overrides the URI's value.")
+    private String url;
+    @UriParam(label = "common", defaultValue = DEFAULT_HOST, description = "Host name or address of the PostgreSQL server.")
+    private String host;
+    @UriParam(label = "common", defaultValue = "5432", description = "TCP port of the PostgreSQL server.")
+    private Integer port;
+    @UriParam(label = "common", description = "Database to connect to. Defaults to the user name, as in libpq.")
+    private String database;
+    @UriParam(label = "security", secret = true, defaultValue = "postgres", description = "Role to connect as.")
+    private String user;
+    @UriParam(label = "security", secret = true, description = "Password of the role. Never logged, never shown in URIs or exception messages.")
+    private String password;
+
+    @UriParam(label = "security", defaultValue = DEFAULT_SSL_MODE, enums = "disable,allow,prefer,require,verify-ca,verify-full",
+              description = "TLS mode with libpq's meaning: disable (plain), allow (plain, TLS if the server insists), prefer (TLS if offered, else plain; no verification),"
+                            + " require (TLS, no verification unless sslRootCert is given), verify-ca (TLS, certificate must chain to sslRootCert),"
+                            + " verify-full (as verify-ca and the certificate must name the host). Modes that verify never fall back to plain text.")
+    private String sslMode;
+    @UriParam(label = "security", description = "PEM file with the CA certificate(s) the server's certificate must chain to. Needed by verify-ca and verify-full.")
+    private String sslRootCert;
+    @UriParam(label = "security", description = "PEM file with the client certificate, for servers that authenticate clients by certificate. Needs sslKey.")
+    private String sslCert;
+    @UriParam(label = "security", secret = true, description = "PEM file with the private key of sslCert (PKCS#8 or PKCS#1).")
+    private String sslKey;
+
+    @UriParam(label = "common", defaultValue = DEFAULT_APPLICATION_NAME,
+              description = "application_name reported to the server, as seen in pg_stat_activity.")
+    private String applicationName;
+    @UriParam(label = "advanced", prefix = "serverSettings.", multiValue = true,
+              description = "Run-time parameters set on every connection at start-up, e.g. serverSettings.timezone=UTC or serverSettings.search_path=etl,public.")
+    private Map<String, Object> serverSettings = new LinkedHashMap<>();
+
+    @UriParam(label = "common", defaultValue = "10s", javaType = "java.time.Duration",
+              description = "Limit on opening a TCP connection to the server (the URI's connect_timeout, in seconds, is also understood). 0 waits as long as the OS does.")
+    private Long connectTimeout;
+    @UriParam(label = "common", defaultValue = "0", javaType = "java.time.Duration",
+              description = "Limit on each statement, enforced by the server (statement_timeout) so a query that runs too long really stops; it then fails with SQLSTATE 57014"
+                            + " as a CovetPgTimeoutException. 0 means no limit.")
+    private long queryTimeout;
+    @UriParam(label = "common", defaultValue = "0", javaType = "java.time.Duration",
+              description = "Limit on a whole operation, waiting for a connection included. When it runs out the statement is cancelled on the server and the exchange fails"
+                            + " with a CovetPgTimeoutException. 0 means no limit.")
+    private long commandTimeout;
+
+    @UriParam(label = "pool", defaultValue = "1",
+              description = "Connections opened and checked with a round trip when the component starts; start-up fails with a clear error if they cannot be opened."
+                            + " 0 opens none until the first operation.")
+    private int minPoolSize = 1;
+    @UriParam(label = "pool", defaultValue = "10", description = "Most connections the pool opens.")
+    private int maxPoolSize = 10;
+    @UriParam(label = "pool", defaultValue = "-1",
+              description = "Most operations that may wait for a connection when all are busy; one more fails at once. -1 means no bound (acquireTimeout still applies).")
+    private int maxWaitQueueSize = -1;
+    @UriParam(label = "pool", defaultValue = "30s", javaType = "java.time.Duration",
+              description = "How long an operation waits for a free connection before failing with a CovetPgPoolExhaustedException. 0 waits forever.")
+    private long acquireTimeout = 30_000;
+    @UriParam(label = "pool", defaultValue = "10m", javaType = "java.time.Duration",
+              description = "A connection idle for this long is closed. 0 keeps idle connections open.")
+    private long idleTimeout = 600_000;
+    @UriParam(label = "pool", defaultValue = "30m", javaType = "java.time.Duration",
+              description = "A connection is closed once this old (when next idle), so that none outlives a server-side or network limit. 0 means no limit.")
+    private long maxLifetime = 1_800_000;
+
+    @UriParam(label = "advanced", defaultValue = "256",
+              description = "Prepared statements kept per connection; a statement run again skips the parse round trip. 0 turns the cache off.")
+    private int statementCacheSize = 256;
+    @UriParam(label = "advanced", defaultValue = "2048", description = "Statements longer than this many characters are not cached.")
+    private int maxCacheableStatementSize = 2048;
+    @UriParam(label = "advanced", defaultValue = "256", description = "Most commands in flight on one connection at once (pipelining).")
+    private int pipeliningLimit = 256;
+
+    /** Merges {@link #url} with the separate options and checks every value. */
+    public ClientSettings toClientSettings() {
+        PgUrl parsed = url == null || url.isBlank() ? null : PgUrl.parse(url);
+        Map<String, String> params = parsed == null ? Map.of() : parsed.params();
+        String resolvedUser = first(user, parsed == null ? null : parsed.user(), "postgres");
+        String mode = first(sslMode, params.get("sslmode"), DEFAULT_SSL_MODE);
+        long resolvedConnectTimeout = connectTimeout != null ? connectTimeout
+                : params.containsKey("connect_timeout") ? seconds(params.get("connect_timeout")) : DEFAULT_CONNECT_TIMEOUT;
+        Map<String, String> settings = new LinkedHashMap<>();
+        serverSettings.forEach((k, v) -> settings.put(k, String.valueOf(v)));
+        return new ClientSettings(
+                first(host, parsed == null ? null : parsed.host(), DEFAULT_HOST),
+                port != null ? port : parsed != null && parsed.port() != null ? parsed.port() : DEFAULT_PORT,
+                first(database, parsed == null ? null : parsed.database(), resolvedUser),
+                resolvedUser,
+                first(password, parsed == null ? null : parsed.password(), null),
+                SslMode.parse(mode, "sslMode"),
+                first(sslRootCert, params.get("sslrootcert"), null),
+                first(sslCert, params.get("sslcert"), null),
+                first(sslKey, params.get("sslkey"), null),
+                first(applicationName, params.get("application_name"), DEFAULT_APPLICATION_NAME),
+                settings,
+                resolvedConnectTimeout,
+                minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout, idleTimeout, maxLifetime,
+                queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize, pipeliningLimit);
+    }
+
+    private static String first(String option, String fromUrl, String fallback) {
+        if (option != null && !option.isBlank()) {
+            return option;
+        }
+        return fromUrl != null && !fromUrl.isBlank() ? fromUrl : fallback;
+    }
+
+    private static long seconds(String text) {
+        try {
+            return Long.parseLong(text.trim()) * 1000;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid url: connect_timeout '" + text + "' must be a whole number of seconds");
+        }
+    }
+
+    public CovetPgConfiguration copy() {
+        try {
+            CovetPgConfiguration copy = (CovetPgConfiguration) clone();
+            copy.serverSettings = new LinkedHashMap<>(serverSettings);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CovetPgConfiguration[url=" + PgUrl.redact(url) + ", host=" + host + ", port=" + port + ", database=" + database
+                + ", password=" + (password == null ? "null" : "xxxxxx") + ", sslMode=" + sslMode + ", pool=" + minPoolSize + ".."
+                + maxPoolSize + "]";
+    }
+
+    // getters and setters: Camel's generated configurers call these
+
+    public String getUrl() { return url; }
+    public void setUrl(String url) { this.url = url; }
+    public String getHost() { return host; }
+    public void setHost(String host) { this.host = host; }
+    public Integer getPort() { return port; }
+    public void setPort(Integer port) { this.port = port; }
+    public String getDatabase() { return database; }
+    public void setDatabase(String database) { this.database = database; }
+    public String getUser() { return user; }
+    public void setUser(String user) { this.user = user; }
+    public String getPassword() { return password; }
+    public void setPassword(String password) { this.password = password; }
+    public String getSslMode() { return sslMode; }
+    public void setSslMode(String sslMode) { this.sslMode = sslMode; }
+    public String getSslRootCert() { return sslRootCert; }
+    public void setSslRootCert(String sslRootCert) { this.sslRootCert = sslRootCert; }
+    public String getSslCert() { return sslCert; }
+    public void setSslCert(String sslCert) { this.sslCert = sslCert; }
+    public String getSslKey() { return sslKey; }
+    public void setSslKey(String sslKey) { this.sslKey = sslKey; }
+    public String getApplicationName() { return applicationName; }
+    public void setApplicationName(String applicationName) { this.applicationName = applicationName; }
+    public Map<String, Object> getServerSettings() { return serverSettings; }
+    public void setServerSettings(Map<String, Object> serverSettings) { this.serverSettings = serverSettings; }
+    public Long getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(Long connectTimeout) { this.connectTimeout = connectTimeout; }
+    public long getQueryTimeout() { return queryTimeout; }
+    public void setQueryTimeout(long queryTimeout) { this.queryTimeout = queryTimeout; }
+    public long getCommandTimeout() { return commandTimeout; }
+    public void setCommandTimeout(long commandTimeout) { this.commandTimeout = commandTimeout; }
+    public int getMinPoolSize() { return minPoolSize; }
+    public void setMinPoolSize(int minPoolSize) { this.minPoolSize = minPoolSize; }
+    public int getMaxPoolSize() { return maxPoolSize; }
+    public void setMaxPoolSize(int maxPoolSize) { this.maxPoolSize = maxPoolSize; }
+    public int getMaxWaitQueueSize() { return maxWaitQueueSize; }
+    public void setMaxWaitQueueSize(int maxWaitQueueSize) { this.maxWaitQueueSize = maxWaitQueueSize; }
+    public long getAcquireTimeout() { return acquireTimeout; }
+    public void setAcquireTimeout(long acquireTimeout) { this.acquireTimeout = acquireTimeout; }
+    public long getIdleTimeout() { return idleTimeout; }
+    public void setIdleTimeout(long idleTimeout) { this.idleTimeout = idleTimeout; }
+    public long getMaxLifetime() { return maxLifetime; }
+    public void setMaxLifetime(long maxLifetime) { this.maxLifetime = maxLifetime; }
+    public int getStatementCacheSize() { return statementCacheSize; }
+    public void setStatementCacheSize(int statementCacheSize) { this.statementCacheSize = statementCacheSize; }
+    public int getMaxCacheableStatementSize() { return maxCacheableStatementSize; }
+    public void setMaxCacheableStatementSize(int maxCacheableStatementSize) { this.maxCacheableStatementSize = maxCacheableStatementSize; }
+    public int getPipeliningLimit() { return pipeliningLimit; }
+    public void setPipeliningLimit(int pipeliningLimit) { this.pipeliningLimit = pipeliningLimit; }
+}

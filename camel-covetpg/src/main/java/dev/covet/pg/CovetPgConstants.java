@@ -1,0 +1,25 @@
+package dev.covet.pg;
+
+import org.apache.camel.spi.Metadata;
+
+/** The message headers covetpg reads and writes. */
+public final class CovetPgConstants {
+
+    @Metadata(label = "producer", description = "Rows returned by a query (SelectList, SelectOne, SelectValue).", javaType = "long")
+    public static final String ROW_COUNT = "CamelCovetPgRowCount";
+
+    @Metadata(label = "producer", description = "Rows inserted, updated or deleted by a statement that changes data.", javaType = "long")
+    public static final String UPDATE_COUNT = "CamelCovetPgUpdateCount";
+
+    @Metadata(label = "producer", description = "Positional parameters ($1..$n) for the statement, as a List or array. Takes precedence over a List/array body.",
+              javaType = "java.util.List")
+    public static final String PARAMETERS = "CamelCovetPgParameters";
+
+    @Metadata(label = "producer", description = "A statement that replaces the endpoint's sql. Honoured only when the endpoint sets allowQueryFromHeader=true,"
+                                                + " because a header is input and input may be hostile.",
+              javaType = "String")
+    public static final String QUERY = "CamelCovetPgQuery";
+
+    private CovetPgConstants() {
+    }
+}

@@ -1,0 +1,92 @@
+package dev.covet.pg;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** Query, batch and COPY operations on PostgreSQL, on the component's pooled reactive client. */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "covetpg", title = "CovetPg", syntax = "covetpg:operation",
+             category = { Category.DATABASE }, headersClass = CovetPgConstants.class, producerOnly = true)
+public class CovetPgEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "The operation: query runs one statement per exchange.")
+    @Metadata(required = true)
+    private CovetPgOperation operation;
+
+    @UriParam(label = "producer", description = "The statement to run. Parameters are bound, never written into the text: positional $1..$n from a List or array body"
+                                                + " (or the CamelCovetPgParameters header), or named :#name from a Map body, then headers, then exchange variables.")
+    private String sql;
+    @UriParam(label = "producer", defaultValue = "false", description = "Take the statement from the message body (a String) instead of the sql option.")
+    private boolean useMessageBodyForSql;
+    @UriParam(label = "producer,security", defaultValue = "false",
+              description = "Let the CamelCovetPgQuery header replace the statement. Off by default: a header is input, and input may be hostile.")
+    private boolean allowQueryFromHeader;
+    @UriParam(label = "producer", defaultValue = "SelectList",
+              description = "The body after a query: SelectList (List of Map rows), SelectOne (one Map or null), SelectValue (first column of the first row or null),"
+                            + " StreamList (an Iterator of Map rows fetched lazily through a cursor, for split().streaming()).")
+    private CovetPgOutputType outputType = CovetPgOutputType.SelectList;
+    @UriParam(label = "producer", description = "Fully qualified class to map each row to instead of a Map; columns bind to properties by name (snake_case columns to camelCase properties).")
+    private String outputClass;
+    @UriParam(label = "producer", defaultValue = "1000", description = "Rows fetched per round trip by StreamList.")
+    private int fetchSize = 1000;
+    @UriParam(label = "producer", javaType = "java.time.Duration",
+              description = "Overrides the component's queryTimeout for this endpoint's statements (enforced by the server; 0 means no limit).")
+    private Long queryTimeout;
+    @UriParam(label = "producer", javaType = "java.time.Duration",
+              description = "Overrides the component's commandTimeout for this endpoint (0 means no limit).")
+    private Long commandTimeout;
+
+    public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
+        super(uri, component);
+        this.operation = operation;
+    }
+
+    @Override
+    public CovetPgComponent getComponent() {
+        return (CovetPgComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() throws Exception {
+        return new CovetPgQueryProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        throw new UnsupportedOperationException("covetpg:" + operation + " cannot be used in from() yet; use it in to()");
+    }
+
+    public CovetPgOperation getOperation() { return operation; }
+    /** The operation: query runs one statement per exchange. */
+    public void setOperation(CovetPgOperation operation) { this.operation = operation; }
+    public String getSql() { return sql; }
+    /** The statement to run; parameters are bound, never written into the text. */
+    public void setSql(String sql) { this.sql = sql; }
+    public boolean isUseMessageBodyForSql() { return useMessageBodyForSql; }
+    /** Take the statement from the message body. */
+    public void setUseMessageBodyForSql(boolean useMessageBodyForSql) { this.useMessageBodyForSql = useMessageBodyForSql; }
+    public boolean isAllowQueryFromHeader() { return allowQueryFromHeader; }
+    /** Let the CamelCovetPgQuery header replace the statement. */
+    public void setAllowQueryFromHeader(boolean allowQueryFromHeader) { this.allowQueryFromHeader = allowQueryFromHeader; }
+    public CovetPgOutputType getOutputType() { return outputType; }
+    /** The body after a query. */
+    public void setOutputType(CovetPgOutputType outputType) { this.outputType = outputType; }
+    public String getOutputClass() { return outputClass; }
+    /** Class to map each row to. */
+    public void setOutputClass(String outputClass) { this.outputClass = outputClass; }
+    public int getFetchSize() { return fetchSize; }
+    /** Rows fetched per round trip by StreamList. */
+    public void setFetchSize(int fetchSize) { this.fetchSize = fetchSize; }
+    public Long getQueryTimeout() { return queryTimeout; }
+    /** Overrides the component's queryTimeout. */
+    public void setQueryTimeout(Long queryTimeout) { this.queryTimeout = queryTimeout; }
+    public Long getCommandTimeout() { return commandTimeout; }
+    /** Overrides the component's commandTimeout. */
+    public void setCommandTimeout(Long commandTimeout) { this.commandTimeout = commandTimeout; }
+}

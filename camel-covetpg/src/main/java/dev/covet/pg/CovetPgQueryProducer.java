@@ -1,0 +1,263 @@
+package dev.covet.pg;
+
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.QueryResult;
+import dev.covet.pg.client.RowCursor;
+import dev.covet.pg.sql.NamedParameters;
+import dev.covet.pg.sql.ParsedSql;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * {@code covetpg:query}: one statement per exchange, parameters bound, asynchronous. The I/O
+ * completes on a Vert.x event loop; the exchange is continued on the component's completion
+ * executor so that no route step ever runs on the event loop.
+ */
+public class CovetPgQueryProducer extends DefaultAsyncProducer {
+
+    private ParsedSql endpointStatement;
+    private RowBeanMapper beanMapper;
+
+    public CovetPgQueryProducer(CovetPgEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public CovetPgEndpoint getEndpoint() {
+        return (CovetPgEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        CovetPgEndpoint e = getEndpoint();
+        if ((e.getSql() == null || e.getSql().isBlank()) && !e.isUseMessageBodyForSql() && !e.isAllowQueryFromHeader()) {
+            throw new IllegalArgumentException("covetpg:" + e.getOperation() + " needs the sql option (or useMessageBodyForSql=true)");
+        }
+        if (e.getFetchSize() < 1) {
+            throw new IllegalArgumentException("Invalid fetchSize '" + e.getFetchSize() + "': must be 1 or more");
+        }
+        checkDuration(e.getQueryTimeout(), "queryTimeout");
+        checkDuration(e.getCommandTimeout(), "commandTimeout");
+        endpointStatement = e.getSql() == null || e.getSql().isBlank() ? null : NamedParameters.parse(e.getSql());
+        if (e.getOutputClass() != null) {
+            Class<?> type = getEndpoint().getCamelContext().getClassResolver().resolveMandatoryClass(e.getOutputClass());
+            beanMapper = new RowBeanMapper(getEndpoint().getCamelContext(), type);
+        }
+    }
+
+    private static void checkDuration(Long millis, String option) {
+        if (millis != null && millis < 0) {
+            throw new IllegalArgumentException("Invalid " + option + " '" + millis + "': must be 0 (no limit) or a positive duration");
+        }
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CovetPgEndpoint e = getEndpoint();
+        try {
+            ParsedSql statement = statement(exchange);
+            List<Object> params = parameters(statement, exchange);
+            PgClient client = e.getComponent().client();
+            if (e.getOutputType() == CovetPgOutputType.StreamList) {
+                client.openCursor(statement.sql(), params, e.getFetchSize())
+                        .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> streamResult(exchange, ar.result())));
+            } else {
+                long queryTimeout = e.getQueryTimeout() != null ? e.getQueryTimeout() : -1;
+                long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
+                client.query(statement.sql(), params, queryTimeout, commandTimeout)
+                        .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> applyResult(exchange, ar.result())));
+            }
+            return false;
+        } catch (Exception ex) {
+            exchange.setException(ex);
+            callback.done(true);
+            return true;
+        }
+    }
+
+    /** Hands the exchange back to Camel on a route thread, never on the event loop that completed the I/O. */
+    private void continueRouting(Exchange exchange, AsyncCallback callback, Throwable failure, Runnable onSuccess) {
+        Runnable task = () -> {
+            try {
+                if (failure != null) {
+                    exchange.setException(failure);
+                } else {
+                    onSuccess.run();
+                }
+            } catch (Exception ex) {
+                exchange.setException(ex);
+            } finally {
+                callback.done(false);
+            }
+        };
+        try {
+            getEndpoint().getComponent().completionExecutor().execute(task);
+        } catch (RejectedExecutionException | NullPointerException stopping) {
+            // the component is stopping: finish here rather than lose the exchange
+            task.run();
+        }
+    }
+
+    private ParsedSql statement(Exchange exchange) {
+        CovetPgEndpoint e = getEndpoint();
+        if (e.isAllowQueryFromHeader()) {
+            String fromHeader = exchange.getMessage().getHeader(CovetPgConstants.QUERY, String.class);
+            if (fromHeader != null) {
+                return NamedParameters.parse(fromHeader);
+            }
+        }
+        if (e.isUseMessageBodyForSql()) {
+            String body = exchange.getMessage().getBody(String.class);
+            if (body == null || body.isBlank()) {
+                throw new IllegalArgumentException("useMessageBodyForSql=true but the message body holds no statement");
+            }
+            return NamedParameters.parse(body);
+        }
+        if (endpointStatement == null) {
+            throw new IllegalArgumentException("No statement: the endpoint has no sql and the message has no "
+                    + CovetPgConstants.QUERY + " header");
+        }
+        return endpointStatement;
+    }
+
+    private List<Object> parameters(ParsedSql statement, Exchange exchange) {
+        Message message = exchange.getMessage();
+        boolean bodyIsStatement = getEndpoint().isUseMessageBodyForSql();
+        Object body = bodyIsStatement ? null : message.getBody();
+        if (statement.hasNamedParameters()) {
+            List<Object> values = new ArrayList<>(statement.names().size());
+            for (String name : statement.names()) {
+                values.add(namedValue(name, body, exchange));
+            }
+            return values;
+        }
+        if (statement.positionalCount() == 0) {
+            return List.of();
+        }
+        Object source = message.getHeader(CovetPgConstants.PARAMETERS);
+        if (source == null) {
+            source = body;
+        }
+        List<Object> values = asList(source);
+        if (values == null && statement.positionalCount() == 1 && source != null && !(source instanceof Map)) {
+            values = List.of(source);
+        }
+        if (values == null) {
+            throw new IllegalArgumentException("The statement has " + statement.positionalCount() + " positional parameter(s) ($1..$"
+                    + statement.positionalCount() + ") but neither the " + CovetPgConstants.PARAMETERS + " header nor the body is a List or array"
+                    + (source == null ? " (both are empty)" : " (the body is a " + source.getClass().getName() + ")"));
+        }
+        if (values.size() != statement.positionalCount()) {
+            throw new IllegalArgumentException("The statement expects " + statement.positionalCount() + " positional parameter(s) but "
+                    + values.size() + " were given");
+        }
+        return values;
+    }
+
+    private static Object namedValue(String name, Object body, Exchange exchange) {
+        if (body instanceof Map<?, ?> map && map.containsKey(name)) {
+            return map.get(name);
+        }
+        Map<String, Object> headers = exchange.getMessage().getHeaders();
+        if (headers.containsKey(name)) {
+            return headers.get(name);
+        }
+        if (exchange.hasVariables() && exchange.getVariables().containsKey(name)) {
+            return exchange.getVariable(name);
+        }
+        throw new IllegalArgumentException("No value for the named parameter :#" + name
+                + ": it is not a key of a Map body, nor a header, nor an exchange variable");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object value) {
+        if (value instanceof List<?> list) {
+            return (List<Object>) list;
+        }
+        if (value instanceof Collection<?> c) {
+            return new ArrayList<>(c);
+        }
+        if (value instanceof Object[] array) {
+            return Arrays.asList(array);
+        }
+        return null;
+    }
+
+    private void applyResult(Exchange exchange, QueryResult result) {
+        Message message = exchange.getMessage();
+        if (!result.hasRows()) {
+            // DML without RETURNING, DDL: the body stays as it was
+            message.setHeader(CovetPgConstants.UPDATE_COUNT, result.rowCount());
+            return;
+        }
+        List<Map<String, Object>> rows = result.rows();
+        message.setHeader(CovetPgConstants.ROW_COUNT, (long) rows.size());
+        switch (getEndpoint().getOutputType()) {
+            case SelectOne -> {
+                if (rows.size() > 1) {
+                    throw new IllegalStateException("outputType=SelectOne but the query returned " + rows.size()
+                            + " rows; narrow the query or use SelectList");
+                }
+                message.setBody(rows.isEmpty() ? null : mapRow(rows.get(0)));
+            }
+            case SelectValue -> {
+                Object value = rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).values().iterator().next();
+                message.setBody(value);
+            }
+            default -> {
+                if (beanMapper == null) {
+                    message.setBody(rows);
+                } else {
+                    List<Object> beans = new ArrayList<>(rows.size());
+                    rows.forEach(row -> beans.add(beanMapper.map(row)));
+                    message.setBody(beans);
+                }
+            }
+        }
+    }
+
+    private Object mapRow(Map<String, Object> row) {
+        return beanMapper == null ? row : beanMapper.map(row);
+    }
+
+    private void streamResult(Exchange exchange, RowCursor cursor) {
+        // the cursor holds a connection: give it back when the exchange is done, however it ends
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onComplete(Exchange done) {
+                cursor.close(true);
+            }
+
+            @Override
+            public void onFailure(Exchange done) {
+                cursor.close(false);
+            }
+        });
+        if (beanMapper == null) {
+            exchange.getMessage().setBody(cursor);
+            return;
+        }
+        exchange.getMessage().setBody(new Iterator<Object>() {
+            @Override
+            public boolean hasNext() {
+                return cursor.hasNext();
+            }
+
+            @Override
+            public Object next() {
+                return beanMapper.map(cursor.next());
+            }
+        });
+    }
+}

@@ -1,0 +1,88 @@
+package dev.covet.pg.client;
+
+import java.util.Map;
+
+/**
+ * Everything the pooled client needs, resolved and checked: the URL already merged with the
+ * separate options, every duration in milliseconds (0 means "no limit"). Option names in error
+ * messages are the component's, because that is where a user sets them.
+ */
+public record ClientSettings(
+        String host,
+        int port,
+        String database,
+        String user,
+        String password,
+        SslMode sslMode,
+        String sslRootCert,
+        String sslCert,
+        String sslKey,
+        String applicationName,
+        Map<String, String> serverSettings,
+        long connectTimeout,
+        int minPoolSize,
+        int maxPoolSize,
+        int maxWaitQueueSize,
+        long acquireTimeout,
+        long idleTimeout,
+        long maxLifetime,
+        long queryTimeout,
+        long commandTimeout,
+        int statementCacheSize,
+        int maxCacheableStatementSize,
+        int pipeliningLimit) {
+
+    public ClientSettings {
+        serverSettings = Map.copyOf(serverSettings);
+        require(host != null && !host.isBlank(), "host", host, "a host name or address");
+        require(port >= 1 && port <= 65535, "port", port, "between 1 and 65535");
+        require(database != null && !database.isBlank(), "database", database, "a database name");
+        require(user != null && !user.isBlank(), "user", user, "a role name");
+        require(sslMode != null, "sslMode", null, "one of disable, allow, prefer, require, verify-ca, verify-full");
+        require(minPoolSize >= 0, "minPoolSize", minPoolSize, "0 or more");
+        require(maxPoolSize >= 1, "maxPoolSize", maxPoolSize, "1 or more");
+        require(minPoolSize <= maxPoolSize, "minPoolSize", minPoolSize, "at most maxPoolSize (" + maxPoolSize + ")");
+        require(maxWaitQueueSize >= -1, "maxWaitQueueSize", maxWaitQueueSize, "-1 (unbounded) or 0 or more");
+        requireDuration(connectTimeout, "connectTimeout");
+        requireDuration(acquireTimeout, "acquireTimeout");
+        requireDuration(idleTimeout, "idleTimeout");
+        requireDuration(maxLifetime, "maxLifetime");
+        requireDuration(queryTimeout, "queryTimeout");
+        requireDuration(commandTimeout, "commandTimeout");
+        require(statementCacheSize >= 0, "statementCacheSize", statementCacheSize, "0 (cache off) or more");
+        require(maxCacheableStatementSize >= 1, "maxCacheableStatementSize", maxCacheableStatementSize, "1 or more");
+        require(pipeliningLimit >= 1, "pipeliningLimit", pipeliningLimit, "1 or more");
+        if (sslMode.verifiesCertificate()) {
+            require(sslRootCert != null && !sslRootCert.isBlank(), "sslRootCert", sslRootCert,
+                    "the CA certificate (PEM file) to verify the server against, which sslMode=" + sslMode + " needs");
+        }
+        require((sslCert == null) == (sslKey == null), "sslCert/sslKey", null,
+                "both given (client certificate and its private key, PEM files) or neither");
+        if (queryTimeout > 0) {
+            require(!serverSettings.containsKey("statement_timeout"), "serverSettings.statement_timeout", null,
+                    "left out when queryTimeout is set (queryTimeout sets it)");
+        }
+    }
+
+    private static void require(boolean ok, String option, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("Invalid " + option + (value == null ? "" : " '" + value + "'")
+                    + ": must be " + expected);
+        }
+    }
+
+    private static void requireDuration(long millis, String option) {
+        require(millis >= 0, option, millis, "0 (no limit) or a positive duration such as 30s or 500ms");
+    }
+
+    /** host:port/database, for messages; never the credentials. */
+    public String target() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientSettings[" + user + "@" + target() + ", sslMode=" + sslMode + ", pool=" + minPoolSize + ".."
+                + maxPoolSize + "]";
+    }
+}

@@ -1,0 +1,62 @@
+package dev.covet.pg.client;
+
+/**
+ * What a route sees when PostgreSQL or the connection to it fails. It keeps the server's
+ * diagnostic fields (SQLSTATE, detail, hint, constraint, schema, table, column) so that an
+ * error handler can decide on them instead of parsing the message.
+ */
+public class CovetPgException extends RuntimeException {
+
+    private final String sqlState;
+    private final String detail;
+    private final String hint;
+    private final String constraint;
+    private final String schema;
+    private final String table;
+    private final String column;
+
+    public CovetPgException(String message, Throwable cause) {
+        this(message, cause, null, null, null, null, null, null, null);
+    }
+
+    public CovetPgException(String message, Throwable cause, String sqlState, String detail, String hint,
+                            String constraint, String schema, String table, String column) {
+        super(message, cause);
+        this.sqlState = sqlState;
+        this.detail = detail;
+        this.hint = hint;
+        this.constraint = constraint;
+        this.schema = schema;
+        this.table = table;
+        this.column = column;
+    }
+
+    /** The five-character SQLSTATE the server reported, or null when the failure was not the server's. */
+    public String getSqlState() {
+        return sqlState;
+    }
+
+    public String getDetail() {
+        return detail;
+    }
+
+    public String getHint() {
+        return hint;
+    }
+
+    public String getConstraint() {
+        return constraint;
+    }
+
+    public String getSchema() {
+        return schema;
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    public String getColumn() {
+        return column;
+    }
+}

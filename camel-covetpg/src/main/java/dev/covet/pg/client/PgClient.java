@@ -1,0 +1,212 @@
+package dev.covet.pg.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The pooled PostgreSQL client under one component instance: it builds the Vert.x pool, opens
+ * {@code minPoolSize} connections at start, lends connections for one operation at a time,
+ * enforces the time limits and counts what the pool does. Nothing here blocks; results complete
+ * on a Vert.x event loop and callers move off it themselves.
+ */
+public final class PgClient {
+
+    private final Vertx vertx;
+    private final ClientSettings settings;
+    private final String name;
+    private Pool pool;
+
+    private final AtomicInteger inUse = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong acquired = new AtomicLong();
+    private final AtomicLong timeouts = new AtomicLong();
+
+    public PgClient(Vertx vertx, ClientSettings settings, String name) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.name = name;
+    }
+
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    /** Builds the pool and opens {@code minPoolSize} connections, each checked with a round trip. */
+    public Future<Void> start() {
+        pool = PgBuilder.pool()
+                .with(PgOptionsFactory.poolOptions(settings, name))
+                .connectingTo(PgOptionsFactory.connectOptions(settings))
+                .using(vertx)
+                .build();
+        List<Future<Lease>> opened = new ArrayList<>();
+        for (int i = 0; i < settings.minPoolSize(); i++) {
+            opened.add(acquire().compose(lease -> lease.connection().query("SELECT 1").execute()
+                    .map(rows -> lease)
+                    .onFailure(e -> lease.release())));
+        }
+        // join, not all: every connection that did open must be given back before we report
+        return Future.join(opened).transform(ar -> {
+            opened.stream().filter(Future::succeeded).forEach(f -> f.result().release());
+            if (ar.failed()) {
+                Throwable first = opened.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(ar.cause());
+                return Future.failedFuture(PgErrors.translate(first, settings, "opening minPoolSize="
+                        + settings.minPoolSize() + " connections"));
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Runs one statement with bound parameters on a pooled connection.
+     *
+     * @param queryTimeout the statement's limit in ms when it differs from the component's, or -1
+     * @param commandTimeout the limit in ms on the whole operation (0 for none)
+     */
+    public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout) {
+        Tuple tuple = TypeMapping.tuple(params);
+        String what = describe(sql, queryTimeout);
+        Promise<QueryResult> result = Promise.promise();
+        AtomicReference<Lease> held = new AtomicReference<>();
+        long timer = commandTimeout > 0 ? vertx.setTimer(commandTimeout, id -> {
+            if (result.tryFail(new CovetPgTimeoutException("The operation did not finish within commandTimeout="
+                    + commandTimeout + "ms while " + what + " (pool: " + statistics() + ")", null, null))) {
+                Lease lease = held.get();
+                if (lease != null) {
+                    // stop the statement on the server; its failure then gives the connection back
+                    lease.cancel();
+                }
+            }
+        }) : -1;
+        acquire()
+                .compose(lease -> {
+                    held.set(lease);
+                    if (result.future().isComplete()) {
+                        lease.release();
+                        return Future.failedFuture("commandTimeout");
+                    }
+                    return execute(lease.connection(), sql, tuple, queryTimeout)
+                            .eventually(v -> lease.release());
+                })
+                .onComplete(ar -> {
+                    if (timer >= 0) {
+                        vertx.cancelTimer(timer);
+                    }
+                    if (ar.succeeded()) {
+                        result.tryComplete(QueryResult.of(ar.result()));
+                    } else {
+                        result.tryFail(PgErrors.translate(ar.cause(), settings, what));
+                    }
+                });
+        return result.future();
+    }
+
+    private Future<RowSet<Row>> execute(SqlConnection connection, String sql, Tuple tuple, long queryTimeout) {
+        if (queryTimeout < 0 || queryTimeout == settings.queryTimeout()) {
+            return connection.preparedQuery(sql).execute(tuple);
+        }
+        // A per-endpoint limit: set it for this statement only. The three commands are pipelined on
+        // the connection, and the reset runs even when the statement fails (each has its own Sync).
+        Future<RowSet<Row>> set = connection.query("SET statement_timeout = " + queryTimeout).execute();
+        Future<RowSet<Row>> statement = connection.preparedQuery(sql).execute(tuple);
+        Future<RowSet<Row>> reset = connection.query("RESET statement_timeout").execute();
+        return Future.join(set, statement, reset).transform(ar -> {
+            if (set.failed()) {
+                return set;
+            }
+            return statement.failed() ? statement : reset.map(statement.result());
+        });
+    }
+
+    /**
+     * Opens a cursor over a query inside a transaction, for reading it chunk by chunk. The
+     * connection stays lent to the returned {@link RowCursor} until it is exhausted or closed.
+     */
+    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize) {
+        Tuple tuple = TypeMapping.tuple(params);
+        String what = describe(sql, -1);
+        return acquire().compose(lease -> lease.connection().begin()
+                        .compose(tx -> lease.connection().prepare(sql)
+                                .map(ps -> new RowCursor(this, lease, tx, ps, ps.cursor(tuple), fetchSize, what))
+                                .onFailure(e -> tx.rollback()))
+                        .onFailure(e -> lease.release()))
+                .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
+                        : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
+    }
+
+    private Future<Lease> acquire() {
+        waiting.incrementAndGet();
+        return pool.getConnection().transform(ar -> {
+            waiting.decrementAndGet();
+            if (ar.failed()) {
+                if (PgErrors.translate(ar.cause(), settings, "waiting for a connection") instanceof CovetPgPoolExhaustedException) {
+                    timeouts.incrementAndGet();
+                }
+                return Future.failedFuture(ar.cause());
+            }
+            inUse.incrementAndGet();
+            acquired.incrementAndGet();
+            return Future.succeededFuture(new Lease(ar.result()));
+        });
+    }
+
+    public PoolStatistics statistics() {
+        if (pool == null) {
+            return new PoolStatistics(0, 0, 0, 0, settings.maxPoolSize(), 0, 0);
+        }
+        int size = pool.size();
+        int used = inUse.get();
+        return new PoolStatistics(size, used, Math.max(0, size - used), waiting.get(), settings.maxPoolSize(),
+                acquired.get(), timeouts.get());
+    }
+
+    public Future<Void> close() {
+        return pool == null ? Future.succeededFuture() : pool.close();
+    }
+
+    private static String describe(String sql, long queryTimeout) {
+        String text = sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
+        return "running [" + text + "]" + (queryTimeout >= 0 ? " with queryTimeout=" + queryTimeout + "ms" : "");
+    }
+
+    /** A connection lent by the pool, given back exactly once. */
+    final class Lease {
+        private final SqlConnection connection;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Lease(SqlConnection connection) {
+            this.connection = connection;
+        }
+
+        SqlConnection connection() {
+            return connection;
+        }
+
+        Future<Void> release() {
+            if (!released.compareAndSet(false, true)) {
+                return Future.succeededFuture();
+            }
+            inUse.decrementAndGet();
+            return connection.close();
+        }
+
+        void cancel() {
+            if (connection instanceof PgConnection pg) {
+                pg.cancelRequest();
+            }
+        }
+    }
+}

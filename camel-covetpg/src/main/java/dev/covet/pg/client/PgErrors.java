@@ -1,0 +1,105 @@
+package dev.covet.pg.client;
+
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Turns what the driver reports into the component's exceptions, with messages that say what to do. */
+final class PgErrors {
+
+    private PgErrors() {
+    }
+
+    /** A failure while running {@code what} (a statement, or "connecting"). */
+    static CovetPgException translate(Throwable failure, ClientSettings settings, String what) {
+        if (failure instanceof CovetPgException e) {
+            return e;
+        }
+        if (failure instanceof PgException pg) {
+            return fromServer(pg, settings, what);
+        }
+        Throwable root = rootCause(failure);
+        if (root instanceof PgException pg) {
+            return fromServer(pg, settings, what);
+        }
+        String target = settings.user() + "@" + settings.target();
+        if (failure instanceof ClosedConnectionException) {
+            return new CovetPgConnectionException("The connection to " + target + " was closed while " + what
+                    + "; the server may have restarted or terminated the session", failure);
+        }
+        if (root instanceof ConnectException || root instanceof UnknownHostException) {
+            return new CovetPgConnectionException("Could not connect to " + target + ": " + root.getMessage()
+                    + "; check that the server runs and that host and port are right", failure);
+        }
+        if (root instanceof SSLException) {
+            return new CovetPgConnectionException("TLS with " + target + " failed (sslMode=" + settings.sslMode() + "): "
+                    + root.getMessage(), failure);
+        }
+        String message = String.valueOf(failure.getMessage());
+        if (isAcquireTimeout(failure)) {
+            return new CovetPgPoolExhaustedException("No connection to " + settings.target() + " became free within acquireTimeout="
+                    + settings.acquireTimeout() + "ms (maxPoolSize=" + settings.maxPoolSize()
+                    + "); raise maxPoolSize or acquireTimeout, or shorten what holds connections", failure);
+        }
+        if (message.contains("wait queue is full") || message.contains("max wait queue")) {
+            return new CovetPgPoolExhaustedException("The queue of operations waiting for a connection to " + settings.target()
+                    + " is full (maxWaitQueueSize=" + settings.maxWaitQueueSize() + ")", failure);
+        }
+        if (failure instanceof VertxException && message.toLowerCase().contains("ssl")) {
+            return new CovetPgConnectionException("TLS with " + target + " failed (sslMode=" + settings.sslMode() + "): "
+                    + message, failure);
+        }
+        return new CovetPgException("Failed while " + what + " on " + target + ": " + failure, failure);
+    }
+
+    private static boolean isAcquireTimeout(Throwable failure) {
+        return failure instanceof TimeoutException
+                || failure.getClass().getSimpleName().contains("Timeout")
+                || "Timeout".equals(failure.getMessage())
+                || String.valueOf(failure.getMessage()).startsWith("Timeout waiting for connection");
+    }
+
+    private static CovetPgException fromServer(PgException pg, ClientSettings settings, String what) {
+        String state = pg.getSqlState();
+        StringBuilder m = new StringBuilder();
+        m.append(pg.getErrorMessage()).append(" (SQLSTATE ").append(state).append(')');
+        if (pg.getDetail() != null) {
+            m.append("; detail: ").append(pg.getDetail());
+        }
+        if (pg.getHint() != null) {
+            m.append("; hint: ").append(pg.getHint());
+        }
+        if (pg.getPosition() != null) {
+            m.append("; at character ").append(pg.getPosition());
+        }
+        if (state != null && state.startsWith("28")) {
+            return new CovetPgConnectionException("PostgreSQL at " + settings.target() + " refused user '" + settings.user()
+                    + "': " + m + "; check user and password", pg, state);
+        }
+        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03") || state.equals("3D000"))) {
+            return new CovetPgConnectionException("PostgreSQL at " + settings.target() + " could not serve the connection: "
+                    + m, pg, state);
+        }
+        if ("57014".equals(state)) {
+            String why = settings.queryTimeout() > 0 || what.contains("queryTimeout")
+                    ? "the statement ran longer than its queryTimeout and the server cancelled it"
+                    : "the statement was cancelled";
+            return new CovetPgTimeoutException(why + ": " + m + " while " + what, pg, state);
+        }
+        return new CovetPgException(m + " while " + what, pg, state, pg.getDetail(), pg.getHint(),
+                pg.getConstraint(), pg.getSchema(), pg.getTable(), pg.getColumn());
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.covet.pg.client;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A libpq connection URI, {@code postgresql://user:password@host:port/database?key=value}, parsed
+ * strictly. The driver's own parser lowercases keys and silently drops the ones it does not know;
+ * here an unknown key is an error that names it and the keys that are allowed.
+ *
+ * @param host     null when the URI names none
+ * @param port     null when the URI names none
+ * @param params   the query keys, as given (all of them in {@link #KEYS})
+ */
+public record PgUrl(String host, Integer port, String database, String user, String password, Map<String, String> params) {
+
+    /** The query keys understood, with libpq's names. */
+    public static final Set<String> KEYS = Set.of("host", "port", "dbname", "user", "password", "sslmode", "sslrootcert",
+            "sslcert", "sslkey", "application_name", "connect_timeout");
+
+    public static PgUrl parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("Invalid url: it is empty");
+        }
+        String rest;
+        if (url.startsWith("postgresql://")) {
+            rest = url.substring("postgresql://".length());
+        } else if (url.startsWith("postgres://")) {
+            rest = url.substring("postgres://".length());
+        } else {
+            throw new IllegalArgumentException("Invalid url '" + redact(url)
+                    + "': it must start with postgresql:// (as libpq's connection URIs do)");
+        }
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        String path = null;
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+            path = rest.substring(slash + 1);
+            rest = rest.substring(0, slash);
+        }
+        String user = null;
+        String password = null;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
+            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
+        }
+        if (rest.contains(",")) {
+            throw new IllegalArgumentException("Invalid url '" + redact(url)
+                    + "': several hosts are not supported yet; give the primary's host:port");
+        }
+        String host = null;
+        Integer port = null;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unclosed [ in the IPv6 host");
+            }
+            host = rest.substring(1, close);
+            rest = rest.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unexpected text after the IPv6 host");
+            }
+            port = rest.isEmpty() ? null : parsePort(rest.substring(1), url);
+        } else if (!rest.isEmpty()) {
+            int colon = rest.lastIndexOf(':');
+            host = colon >= 0 ? rest.substring(0, colon) : rest;
+            port = colon >= 0 ? parsePort(rest.substring(colon + 1), url) : null;
+            host = host.isEmpty() ? null : decode(host);
+        }
+        String database = path == null || path.isEmpty() ? null : decode(path);
+
+        Map<String, String> params = new LinkedHashMap<>();
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = decode(eq >= 0 ? pair.substring(0, eq) : pair);
+                String value = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+                if (!KEYS.contains(key)) {
+                    throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unknown parameter '" + key
+                            + "'; allowed parameters are " + String.join(", ", KEYS.stream().sorted().toList())
+                            + " (server run-time settings go in the serverSettings option)");
+                }
+                params.put(key, value);
+            }
+        }
+        // libpq lets query keys stand in for the parts of the URI
+        if (params.containsKey("host")) {
+            host = params.get("host");
+        }
+        if (params.containsKey("port")) {
+            port = parsePort(params.get("port"), url);
+        }
+        if (params.containsKey("dbname")) {
+            database = params.get("dbname");
+        }
+        if (params.containsKey("user")) {
+            user = params.get("user");
+        }
+        if (params.containsKey("password")) {
+            password = params.get("password");
+        }
+        return new PgUrl(host, port, database, user, password, Collections.unmodifiableMap(params));
+    }
+
+    private static Integer parsePort(String text, String url) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': port '" + text
+                    + "' is not a number between 1 and 65535");
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** The URL with any password replaced by {@code xxxxxx}, for messages and logs. */
+    public static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        String s = url.replaceAll("(?i)(password=)[^&]*", "$1xxxxxx");
+        int scheme = s.indexOf("://");
+        int at = s.lastIndexOf('@');
+        if (scheme >= 0 && at > scheme) {
+            String userInfo = s.substring(scheme + 3, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                s = s.substring(0, scheme + 3) + userInfo.substring(0, colon) + ":xxxxxx" + s.substring(at);
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public String toString() {
+        return "PgUrl[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
+                + ", password=" + (password == null ? "null" : "xxxxxx") + ", params=" + redactParams() + "]";
+    }
+
+    private Map<String, String> redactParams() {
+        Map<String, String> copy = new LinkedHashMap<>(params);
+        copy.computeIfPresent("password", (k, v) -> "xxxxxx");
+        return copy;
+    }
+}

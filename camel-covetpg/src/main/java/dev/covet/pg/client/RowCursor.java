@@ -1,0 +1,103 @@
+package dev.covet.pg.client;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Cursor;
+import io.vertx.sqlclient.PreparedStatement;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Transaction;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The rows of a query, fetched {@code fetchSize} at a time through a server-side cursor, so that
+ * only one chunk is in memory. It holds a pooled connection and its transaction (PostgreSQL keeps
+ * cursors only inside one) until the last row is read or {@link #close(boolean)} is called.
+ *
+ * <p>Reading blocks the reading thread while a chunk is fetched; it refuses to do so on an event loop.
+ */
+public final class RowCursor implements Iterator<Map<String, Object>>, AutoCloseable {
+
+    private final PgClient client;
+    private final PgClient.Lease lease;
+    private final Transaction tx;
+    private final PreparedStatement statement;
+    private final Cursor cursor;
+    private final int fetchSize;
+    private final String what;
+    private final ArrayDeque<Map<String, Object>> buffer = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private long rowsRead;
+
+    RowCursor(PgClient client, PgClient.Lease lease, Transaction tx, PreparedStatement statement, Cursor cursor,
+              int fetchSize, String what) {
+        this.client = client;
+        this.lease = lease;
+        this.tx = tx;
+        this.statement = statement;
+        this.cursor = cursor;
+        this.fetchSize = fetchSize;
+        this.what = what;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (!buffer.isEmpty()) {
+            return true;
+        }
+        if (closed.get()) {
+            return false;
+        }
+        RowSet<Row> chunk;
+        try {
+            chunk = Await.result(cursor.read(fetchSize), client.settings().commandTimeout(), client.settings(), what);
+        } catch (RuntimeException e) {
+            close(false);
+            throw e;
+        }
+        for (Row row : chunk) {
+            buffer.add(TypeMapping.row(row, chunk.columnDescriptors()));
+        }
+        rowsRead += Math.max(1, chunk.size());
+        if (buffer.isEmpty() || !cursor.hasMore()) {
+            // the last chunk is in memory: give the connection back now, not when the route is done
+            close(true);
+        }
+        return !buffer.isEmpty();
+    }
+
+    @Override
+    public Map<String, Object> next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("No more rows");
+        }
+        return buffer.poll();
+    }
+
+    /**
+     * Closes the cursor, ends its transaction (commit when {@code commit}, else roll back) and
+     * gives the connection back to the pool. Safe to call more than once and from any thread.
+     */
+    public Future<Void> close(boolean commit) {
+        if (!closed.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        return cursor.close()
+                .eventually(v -> statement.close())
+                .eventually(v -> commit ? tx.commit() : tx.rollback())
+                .eventually(v -> lease.release())
+                .mapEmpty();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public void close() {
+        close(false);
+    }
+}

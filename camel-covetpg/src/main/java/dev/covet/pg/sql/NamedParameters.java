@@ -1,0 +1,139 @@
+package dev.covet.pg.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the parameters of a statement: named {@code :#name} ones, which become {@code $1..$n}
+ * (a name used twice binds to the same {@code $n}), and positional {@code $n} ones. Quoted
+ * strings, quoted identifiers, dollar-quoted bodies and comments are skipped, so a {@code :#x}
+ * inside a literal stays text. Values are always bound, never written into the SQL.
+ */
+public final class NamedParameters {
+
+    private NamedParameters() {
+    }
+
+    public static ParsedSql parse(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        List<String> names = new ArrayList<>();
+        int maxPositional = 0;
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = skipQuoted(sql, i, c);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end;
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = skipBlockComment(sql, i);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '$') {
+                int digitsEnd = i + 1;
+                while (digitsEnd < n && Character.isDigit(sql.charAt(digitsEnd))) {
+                    digitsEnd++;
+                }
+                if (digitsEnd > i + 1 && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
+                    maxPositional = Math.max(maxPositional, Integer.parseInt(sql.substring(i + 1, digitsEnd)));
+                    out.append(sql, i, digitsEnd);
+                    i = digitsEnd;
+                } else {
+                    int end = skipDollarQuoted(sql, i);
+                    out.append(sql, i, end);
+                    i = end;
+                }
+            } else if (c == ':' && i + 2 < n && sql.charAt(i + 1) == '#' && isIdentifierStart(sql.charAt(i + 2))) {
+                int end = i + 2;
+                while (end < n && isIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                String name = sql.substring(i + 2, end);
+                int index = names.indexOf(name);
+                if (index < 0) {
+                    names.add(name);
+                    index = names.size() - 1;
+                }
+                out.append('$').append(index + 1);
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        if (!names.isEmpty() && maxPositional > 0) {
+            throw new IllegalArgumentException("The statement mixes named (:#" + names.get(0) + ") and positional ($"
+                    + maxPositional + ") parameters; use one kind: " + sql);
+        }
+        return new ParsedSql(out.toString(), List.copyOf(names), names.isEmpty() ? maxPositional : names.size());
+    }
+
+    private static int skipQuoted(String sql, int start, char quote) {
+        int i = start + 1;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == quote) {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+                    i += 2; // doubled quote inside the literal
+                    continue;
+                }
+                return i + 1;
+            }
+            // E'...' strings may escape a quote with a backslash
+            if (c == '\\' && quote == '\'' && start > 0 && (sql.charAt(start - 1) == 'E' || sql.charAt(start - 1) == 'e')) {
+                i += 2;
+                continue;
+            }
+            i++;
+        }
+        return sql.length();
+    }
+
+    private static int skipBlockComment(String sql, int start) {
+        int depth = 0;
+        int i = start;
+        while (i < sql.length() - 1) {
+            if (sql.charAt(i) == '/' && sql.charAt(i + 1) == '*') {
+                depth++;
+                i += 2;
+            } else if (sql.charAt(i) == '*' && sql.charAt(i + 1) == '/') {
+                depth--;
+                i += 2;
+                if (depth == 0) {
+                    return i;
+                }
+            } else {
+                i++;
+            }
+        }
+        return sql.length();
+    }
+
+    /** {@code $tag$ ... $tag$}; a lone {@code $} is just a character. */
+    private static int skipDollarQuoted(String sql, int start) {
+        int tagEnd = start + 1;
+        while (tagEnd < sql.length() && isIdentifierPart(sql.charAt(tagEnd)) && sql.charAt(tagEnd) != '$') {
+            tagEnd++;
+        }
+        if (tagEnd >= sql.length() || sql.charAt(tagEnd) != '$') {
+            return start + 1;
+        }
+        String tag = sql.substring(start, tagEnd + 1);
+        int close = sql.indexOf(tag, tagEnd + 1);
+        return close < 0 ? sql.length() : close + tag.length();
+    }
+
+    private static boolean isIdentifierStart(char c) {
+        return Character.isLetter(c) || c == '_';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+}

@@ -1,0 +1,80 @@
+package dev.covet.pg;
+
+import dev.covet.pg.testdb.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * Starts Camel contexts whose covetpg component points at the shared test database, and stops
+ * them after each test. Observations of the server go through plain JDBC ({@link #db}).
+ */
+abstract class CovetPgTestSupport {
+
+    protected static final TestDatabase db = TestDatabase.shared();
+
+    private final List<CamelContext> contexts = new ArrayList<>();
+
+    /** A started context with a covetpg component configured for the test database, then by {@code config}. */
+    protected CamelContext startContext(Consumer<CovetPgConfiguration> config, RoutesBuilder... routes) throws Exception {
+        CamelContext context = newContext(config, routes);
+        context.start();
+        return context;
+    }
+
+    /** As {@link #startContext}, not started yet (for tests of start-up failures). */
+    protected CamelContext newContext(Consumer<CovetPgConfiguration> config, RoutesBuilder... routes) throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        contexts.add(context);
+        context.addComponent("covetpg", component(config));
+        for (RoutesBuilder r : routes) {
+            context.addRoutes(r);
+        }
+        return context;
+    }
+
+    protected static CovetPgComponent component(Consumer<CovetPgConfiguration> config) {
+        CovetPgComponent component = new CovetPgComponent();
+        CovetPgConfiguration c = component.getConfiguration();
+        c.setUrl(db.url());
+        c.setPassword(db.password());
+        config.accept(c);
+        return component;
+    }
+
+    protected static ProducerTemplate template(CamelContext context) {
+        return context.createProducerTemplate();
+    }
+
+    /** Sends a body to an endpoint and returns the exchange, failed or not. */
+    protected static Exchange send(CamelContext context, String uri, Object body) {
+        return context.createProducerTemplate().send(uri, e -> e.getMessage().setBody(body));
+    }
+
+    protected static CovetPgComponent covetpg(CamelContext context) {
+        return context.getComponent("covetpg", CovetPgComponent.class);
+    }
+
+    /** A table name unique to the calling test, so tests never see each other's rows. */
+    protected static String table(String prefix) {
+        return prefix + "_" + Long.toHexString(System.nanoTime());
+    }
+
+    @AfterEach
+    void stopContexts() {
+        for (CamelContext c : contexts) {
+            try {
+                c.stop();
+            } catch (RuntimeException e) {
+                // a context that failed to start may fail to stop as well
+            }
+        }
+        contexts.clear();
+    }
+}
