@@ -52,7 +52,7 @@ public class CovetPgComponent extends DefaultComponent {
             return CovetPgOperation.valueOf(remaining);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Unknown covetpg operation '" + remaining + "': allowed operations are "
-                    + java.util.Arrays.toString(CovetPgOperation.values()), e);
+                    + java.util.Arrays.toString(CovetPgOperation.values()));
         }
     }
 
