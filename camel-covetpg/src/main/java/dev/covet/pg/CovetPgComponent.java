@@ -61,6 +61,10 @@ public class CovetPgComponent extends DefaultComponent {
         super.doStart();
         ClientSettings settings = configuration.toClientSettings();
         if (vertx == null) {
+            // share the application's event loops when it has a Vert.x (autowiring misses one bound late)
+            vertx = getCamelContext().getRegistry().findSingleByType(Vertx.class);
+        }
+        if (vertx == null) {
             vertx = Vertx.vertx();
             ownsVertx = true;
         }
