@@ -23,8 +23,10 @@ public class CovetPgConfiguration implements Cloneable {
     static final long DEFAULT_CONNECT_TIMEOUT = 10_000;
 
     @UriParam(label = "common", secret = true,
-              description = "Connection URI in libpq's form: postgresql://user:password@host:port/database?sslmode=...&application_name=...&connect_timeout=...."
-                            + " Unknown query keys are rejected. A separate option (host, port, database, user, password, sslMode, ...) that is set overrides the URI's value.")
+              description = "Connection URI in libpq's form: postgresql:// then optionally user:password and an at sign, then host:port/database,"
+                            + " then optionally the query keys sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout (seconds), host, port, dbname,"
+                            + " user, password. Unknown keys are rejected. A separate option (host, port, database, user, password, sslMode, ...) that is set"
+                            + " overrides the URI's value.")
     private String url;
     @UriParam(label = "common", defaultValue = DEFAULT_HOST, description = "Host name or address of the PostgreSQL server.")
     private String host;

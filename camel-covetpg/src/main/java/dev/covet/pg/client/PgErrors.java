@@ -1,6 +1,5 @@
 package dev.covet.pg.client;
 
-import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -35,6 +34,12 @@ final class PgErrors {
             return new CovetPgConnectionException("Could not connect to " + target + ": " + root.getMessage()
                     + "; check that the server runs and that host and port are right", failure);
         }
+        if (root instanceof IllegalArgumentException && (settings.password() == null || settings.password().isEmpty())
+                && String.valueOf(root.getMessage()).contains("password")) {
+            // the SCRAM client refuses an empty password before anything is sent to the server
+            return new CovetPgConnectionException("PostgreSQL at " + settings.target() + " asked user '" + settings.user()
+                    + "' for a password and none is set; set the password option or give it in the url", failure);
+        }
         if (root instanceof SSLException) {
             return new CovetPgConnectionException("TLS with " + target + " failed (sslMode=" + settings.sslMode() + "): "
                     + root.getMessage(), failure);
@@ -49,11 +54,26 @@ final class PgErrors {
             return new CovetPgPoolExhaustedException("The queue of operations waiting for a connection to " + settings.target()
                     + " is full (maxWaitQueueSize=" + settings.maxWaitQueueSize() + ")", failure);
         }
-        if (failure instanceof VertxException && message.toLowerCase().contains("ssl")) {
+        String rootMessage = String.valueOf(root.getMessage());
+        if (settings.sslMode() != SslMode.DISABLE && rootMessage.toLowerCase(java.util.Locale.ROOT).contains("ssl")) {
+            // Vert.x 4.5 reports a refused TLS request as a plain Exception, and a failed handshake
+            // without its reason (bad chain or wrong host name alike): say what to check
             return new CovetPgConnectionException("TLS with " + target + " failed (sslMode=" + settings.sslMode() + "): "
-                    + message, failure);
+                    + rootMessage + tlsHint(settings, rootMessage), failure);
         }
         return new CovetPgException("Failed while " + what + " on " + target + ": " + failure, failure);
+    }
+
+    private static String tlsHint(ClientSettings settings, String message) {
+        if (message.contains("does not handle SSL")) {
+            return "; the server does not offer TLS: turn ssl on there, or use an sslMode that allows plain text"
+                    + " (prefer, allow or disable)";
+        }
+        if (settings.sslRootCert() != null) {
+            return "; check that the server's certificate chains to sslRootCert=" + settings.sslRootCert()
+                    + (settings.sslMode() == SslMode.VERIFY_FULL ? " and names host '" + settings.host() + "'" : "");
+        }
+        return "";
     }
 
     private static boolean isAcquireTimeout(Throwable failure) {
