@@ -25,6 +25,9 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowqueryfromheader":
         case "allowQueryFromHeader": target.setAllowQueryFromHeader(property(camelContext, boolean.class, value)); return true;
+        case "batchsize":
+        case "batchSize": target.setBatchSize(property(camelContext, int.class, value)); return true;
+        case "columns": target.setColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": target.setCommandTimeout(property(camelContext, java.lang.Long.class, value)); return true;
         case "fetchsize":
@@ -38,6 +41,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "querytimeout":
         case "queryTimeout": target.setQueryTimeout(property(camelContext, java.lang.Long.class, value)); return true;
         case "sql": target.setSql(property(camelContext, java.lang.String.class, value)); return true;
+        case "table": target.setTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "transacted": target.setTransacted(property(camelContext, boolean.class, value)); return true;
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": target.setUseMessageBodyForSql(property(camelContext, boolean.class, value)); return true;
         default: return false;
@@ -49,6 +54,9 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowqueryfromheader":
         case "allowQueryFromHeader": return boolean.class;
+        case "batchsize":
+        case "batchSize": return int.class;
+        case "columns": return java.lang.String.class;
         case "commandtimeout":
         case "commandTimeout": return java.lang.Long.class;
         case "fetchsize":
@@ -62,6 +70,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "querytimeout":
         case "queryTimeout": return java.lang.Long.class;
         case "sql": return java.lang.String.class;
+        case "table": return java.lang.String.class;
+        case "transacted": return boolean.class;
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": return boolean.class;
         default: return null;
@@ -74,6 +84,9 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowqueryfromheader":
         case "allowQueryFromHeader": return target.isAllowQueryFromHeader();
+        case "batchsize":
+        case "batchSize": return target.getBatchSize();
+        case "columns": return target.getColumns();
         case "commandtimeout":
         case "commandTimeout": return target.getCommandTimeout();
         case "fetchsize":
@@ -87,6 +100,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "querytimeout":
         case "queryTimeout": return target.getQueryTimeout();
         case "sql": return target.getSql();
+        case "table": return target.getTable();
+        case "transacted": return target.isTransacted();
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": return target.isUseMessageBodyForSql();
         default: return null;

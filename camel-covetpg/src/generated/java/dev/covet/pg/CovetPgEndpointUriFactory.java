@@ -24,8 +24,10 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(10);
+        Set<String> props = new HashSet<>(14);
         props.add("allowQueryFromHeader");
+        props.add("batchSize");
+        props.add("columns");
         props.add("commandTimeout");
         props.add("fetchSize");
         props.add("lazyStartProducer");
@@ -34,6 +36,8 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("outputType");
         props.add("queryTimeout");
         props.add("sql");
+        props.add("table");
+        props.add("transacted");
         props.add("useMessageBodyForSql");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();

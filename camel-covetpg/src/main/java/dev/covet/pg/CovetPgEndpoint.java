@@ -15,7 +15,7 @@ import org.apache.camel.support.DefaultEndpoint;
              category = { Category.DATABASE }, headersClass = CovetPgConstants.class, producerOnly = true)
 public class CovetPgEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "The operation: query runs one statement per exchange.")
+    @UriPath(description = "The operation: query runs one statement per exchange; batch runs a statement for every row of the body.")
     @Metadata(required = true)
     private CovetPgOperation operation;
 
@@ -42,6 +42,17 @@ public class CovetPgEndpoint extends DefaultEndpoint {
               description = "Overrides the component's commandTimeout for this endpoint (0 means no limit).")
     private Long commandTimeout;
 
+    @UriParam(label = "producer", description = "batch: the table to insert the body's rows into (with columns, instead of sql); schema.table allowed."
+                                                + " Checked as an identifier, never quoted by covetpg.")
+    private String table;
+    @UriParam(label = "producer", description = "batch: comma-separated columns of table that each row's values go to, in order (or by name from Map and bean rows).")
+    private String columns;
+    @UriParam(label = "producer", defaultValue = "1000", description = "batch: parameter sets sent per round trip.")
+    private int batchSize = 1000;
+    @UriParam(label = "producer", defaultValue = "true",
+              description = "batch: run the whole body in one transaction, so a failure leaves nothing behind. false commits each chunk of batchSize on its own.")
+    private boolean transacted = true;
+
     public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
         super(uri, component);
         this.operation = operation;
@@ -54,7 +65,10 @@ public class CovetPgEndpoint extends DefaultEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        return new CovetPgQueryProducer(this);
+        return switch (operation) {
+            case query -> new CovetPgQueryProducer(this);
+            case batch -> new CovetPgBatchProducer(this);
+        };
     }
 
     @Override
@@ -62,6 +76,18 @@ public class CovetPgEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("covetpg:" + operation + " cannot be used in from() yet; use it in to()");
     }
 
+    public String getTable() { return table; }
+    /** batch: the table to insert into. */
+    public void setTable(String table) { this.table = table; }
+    public String getColumns() { return columns; }
+    /** batch: the columns of table. */
+    public void setColumns(String columns) { this.columns = columns; }
+    public int getBatchSize() { return batchSize; }
+    /** batch: parameter sets per round trip. */
+    public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    public boolean isTransacted() { return transacted; }
+    /** batch: one transaction for the whole body. */
+    public void setTransacted(boolean transacted) { this.transacted = transacted; }
     public CovetPgOperation getOperation() { return operation; }
     /** The operation: query runs one statement per exchange. */
     public void setOperation(CovetPgOperation operation) { this.operation = operation; }

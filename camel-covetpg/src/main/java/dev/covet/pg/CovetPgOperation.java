@@ -3,5 +3,7 @@ package dev.covet.pg;
 /** What a covetpg endpoint does; the path of {@code covetpg:operation}. */
 public enum CovetPgOperation {
     /** Run one statement per exchange. */
-    query
+    query,
+    /** Run one statement for every parameter set in the body, or insert the body's rows into table/columns. */
+    batch
 }

@@ -147,6 +147,20 @@ public final class PgClient {
                         : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
     }
 
+    /**
+     * Holds a pooled connection for a bulk operation run from the calling thread (not an event
+     * loop), waiting at most {@code commandTimeout} ms (0: {@code acquireTimeout} alone) for it.
+     */
+    public PgSession openSession(long commandTimeout) {
+        Future<Lease> pending = acquire();
+        try {
+            return new PgSession(this, Await.result(pending, commandTimeout, settings, "waiting for a connection"), commandTimeout);
+        } catch (RuntimeException e) {
+            pending.onSuccess(Lease::release); // it may still come, after we stopped waiting
+            throw e;
+        }
+    }
+
     private Future<Lease> acquire() {
         waiting.incrementAndGet();
         return pool.getConnection().transform(ar -> {

@@ -82,12 +82,24 @@ public final class TypeMapping {
         if (value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
             return array((Object[]) value);
         }
+        if (value instanceof io.vertx.pgclient.data.Inet inet) {
+            return address(inet.getAddress(), inet.getNetmask(), false);
+        }
+        if (value instanceof io.vertx.pgclient.data.Cidr cidr) {
+            return address(cidr.getAddress(), cidr.getNetmask(), true);
+        }
         String pkg = value.getClass().getPackageName();
         if (pkg.startsWith("io.vertx")) {
             // geometric types, inet, cidr, ...: their text form is what PostgreSQL prints
             return value.toString();
         }
         return value;
+    }
+
+    /** inet and cidr as PostgreSQL prints them: the mask only where it is not the whole address (always for cidr). */
+    private static String address(java.net.InetAddress address, Integer netmask, boolean always) {
+        int full = address.getAddress().length * 8;
+        return address.getHostAddress() + (netmask != null && (always || netmask != full) ? "/" + netmask : "");
     }
 
     private static Object array(Object[] values) {

@@ -1,0 +1,212 @@
+package dev.covet.pg;
+
+import dev.covet.pg.client.BatchLoader;
+import dev.covet.pg.client.PerSetStatement;
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.PgSession;
+import dev.covet.pg.client.UnnestInsert;
+import dev.covet.pg.sql.Identifiers;
+import dev.covet.pg.sql.NamedParameters;
+import dev.covet.pg.sql.ParsedSql;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.BeanIntrospection;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.PluginHelper;
+
+/**
+ * {@code covetpg:batch}: one statement for every parameter set in the body, {@code batchSize}
+ * sets per round trip, all-or-nothing unless {@code transacted=false}. With {@code table} and
+ * {@code columns} the insert is built here, as one {@code unnest} statement per chunk.
+ *
+ * <p>The body is read on the calling route thread, which waits for each chunk: that is the
+ * back-pressure that keeps a body of any size in bounded memory. Called on an event loop, the
+ * work moves to the component's executor first.
+ */
+public class CovetPgBatchProducer extends DefaultAsyncProducer {
+
+    private ParsedSql statement;
+    private String table;
+    private List<String> columns;
+    private BeanIntrospection beans;
+
+    public CovetPgBatchProducer(CovetPgEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public CovetPgEndpoint getEndpoint() {
+        return (CovetPgEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        CovetPgEndpoint e = getEndpoint();
+        boolean hasSql = e.getSql() != null && !e.getSql().isBlank();
+        boolean hasTable = e.getTable() != null && !e.getTable().isBlank();
+        if (hasSql == hasTable) {
+            throw new IllegalArgumentException("covetpg:batch needs either sql, or table and columns (not both)");
+        }
+        if (e.getBatchSize() < 1) {
+            throw new IllegalArgumentException("Invalid batchSize '" + e.getBatchSize() + "': must be 1 or more");
+        }
+        if (hasSql) {
+            statement = NamedParameters.parse(e.getSql());
+        } else {
+            table = Identifiers.table(e.getTable(), "table");
+            columns = Identifiers.columns(e.getColumns(), "columns");
+        }
+        beans = PluginHelper.getBeanIntrospection(e.getCamelContext());
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        if (Context.isOnEventLoopThread()) {
+            getEndpoint().getComponent().completionExecutor().execute(() -> {
+                run(exchange);
+                callback.done(false);
+            });
+            return false;
+        }
+        run(exchange);
+        callback.done(true);
+        return true;
+    }
+
+    private void run(Exchange exchange) {
+        CovetPgEndpoint e = getEndpoint();
+        PgClient client = e.getComponent().client();
+        long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
+        try {
+            Iterator<?> items = BodyItems.of(exchange.getMessage().getBody());
+            long count = 0;
+            if (items.hasNext()) {
+                try (PgSession session = client.openSession(commandTimeout)) {
+                    BatchLoader.ChunkStatement chunkStatement;
+                    Iterator<List<Object>> sets;
+                    if (statement != null) {
+                        chunkStatement = new PerSetStatement(statement.sql());
+                        sets = map(items, (item, index) -> statementSet(item, index));
+                    } else {
+                        Map<String, String> types = columnTypes(session);
+                        List<String> typeList = new ArrayList<>(types.values());
+                        chunkStatement = UnnestInsert.supports(typeList)
+                                ? new UnnestInsert(table, columns, typeList)
+                                : new PerSetStatement(insertValues());
+                        List<String> names = new ArrayList<>(types.keySet());
+                        sets = map(items, (item, index) -> columnSet(item, index, names));
+                    }
+                    count = new BatchLoader(session, chunkStatement, e.getBatchSize(), e.isTransacted()).load(sets);
+                }
+            }
+            exchange.getMessage().setHeader(CovetPgConstants.UPDATE_COUNT, count);
+        } catch (Exception ex) {
+            exchange.setException(ex);
+        }
+    }
+
+    /** The requested columns' types, in the requested order, checked against the table. */
+    private Map<String, String> columnTypes(PgSession session) {
+        Map<String, String> all = session.columnTypes(table);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("Table " + table + " has no columns visible to this user");
+        }
+        Map<String, String> chosen = new LinkedHashMap<>();
+        for (String column : columns) {
+            String name = Identifiers.name(column);
+            String type = all.get(name);
+            if (type == null) {
+                throw new IllegalArgumentException("Table " + table + " has no column " + column + "; its columns are " + all.keySet());
+            }
+            chosen.put(name, type);
+        }
+        return chosen;
+    }
+
+    private String insertValues() {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            values.append(i == 0 ? "$" : ", $").append(i + 1);
+        }
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + values + ")";
+    }
+
+    private List<Object> statementSet(Object item, long index) {
+        if (!statement.hasNamedParameters()) {
+            List<Object> set = statement.positionalCount() == 1 && !(item instanceof List<?>) && !(item instanceof Object[])
+                    ? java.util.Collections.singletonList(item) : BodyItems.positional(item, index);
+            if (set.size() != statement.positionalCount()) {
+                throw new IllegalArgumentException("Row " + index + " of the body has " + set.size() + " value(s) but the statement expects "
+                        + statement.positionalCount());
+            }
+            return set;
+        }
+        List<Object> set = new ArrayList<>(statement.names().size());
+        for (String name : statement.names()) {
+            set.add(property(item, name, index, ":#" + name));
+        }
+        return set;
+    }
+
+    private List<Object> columnSet(Object item, long index, List<String> names) {
+        if (item instanceof List<?> || item instanceof Object[]) {
+            List<Object> set = BodyItems.positional(item, index);
+            if (set.size() != names.size()) {
+                throw new IllegalArgumentException("Row " + index + " of the body has " + set.size() + " value(s) but columns names "
+                        + names.size());
+            }
+            return set;
+        }
+        List<Object> set = new ArrayList<>(names.size());
+        for (String name : names) {
+            set.add(property(item, name, index, "column " + name));
+        }
+        return set;
+    }
+
+    /** A value of a Map row by key, or of a bean row by property (snake_case names map to camelCase properties). */
+    private Object property(Object item, String name, long index, String what) {
+        if (item instanceof Map<?, ?> map) {
+            if (map.containsKey(name)) {
+                return map.get(name);
+            }
+            throw new IllegalArgumentException("Row " + index + " of the body has no value for " + what + "; its keys are " + map.keySet());
+        }
+        if (item == null) {
+            throw new IllegalArgumentException("Row " + index + " of the body is null");
+        }
+        Object missing = new Object();
+        Object value = beans.getOrElseProperty(item, RowBeanMapper.camelCase(name), missing, true);
+        if (value == missing) {
+            throw new IllegalArgumentException("Row " + index + " of the body (a " + item.getClass().getName() + ") has no property for " + what);
+        }
+        return value;
+    }
+
+    private interface SetMapper {
+        List<Object> apply(Object item, long index);
+    }
+
+    private static Iterator<List<Object>> map(Iterator<?> items, SetMapper mapper) {
+        return new Iterator<>() {
+            private long index;
+
+            @Override
+            public boolean hasNext() {
+                return items.hasNext();
+            }
+
+            @Override
+            public List<Object> next() {
+                return mapper.apply(items.next(), index++);
+            }
+        };
+    }
+}

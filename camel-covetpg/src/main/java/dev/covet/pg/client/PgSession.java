@@ -1,0 +1,105 @@
+package dev.covet.pg.client;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+
+/**
+ * One pooled connection held by a caller thread for a bulk operation (batch, COPY): every call
+ * waits for its result on the caller's thread, which is how a route that feeds millions of rows
+ * gets back-pressure for free. Refused on a Vert.x event loop. Close it to give the connection
+ * back; an open transaction is rolled back first.
+ */
+public final class PgSession implements AutoCloseable {
+
+    private final PgClient client;
+    private final PgClient.Lease lease;
+    private final long commandTimeout;
+    private boolean inTransaction;
+
+    PgSession(PgClient client, PgClient.Lease lease, long commandTimeout) {
+        this.client = client;
+        this.lease = lease;
+        this.commandTimeout = commandTimeout;
+    }
+
+    /** The connection, for the COPY protocol extension; do not close it, close the session. */
+    public SqlConnection connection() {
+        return lease.connection();
+    }
+
+    public void begin() {
+        await(lease.connection().query("BEGIN").execute(), "starting a transaction");
+        inTransaction = true;
+    }
+
+    public void commit() {
+        inTransaction = false;
+        await(lease.connection().query("COMMIT").execute(), "committing");
+    }
+
+    public void rollback() {
+        inTransaction = false;
+        await(lease.connection().query("ROLLBACK").execute(), "rolling back");
+    }
+
+    public boolean inTransaction() {
+        return inTransaction;
+    }
+
+    public QueryResult query(String sql, List<?> params) {
+        return QueryResult.of(await(lease.connection().preparedQuery(sql).execute(TypeMapping.tuple(params)), describe(sql)));
+    }
+
+    /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
+    public long executeBatch(String sql, List<Tuple> batch) {
+        RowSet<Row> result = await(lease.connection().preparedQuery(sql).executeBatch(batch), describe(sql));
+        long total = 0;
+        for (RowSet<Row> r = result; r != null; r = r.next()) {
+            total += r.rowCount();
+        }
+        return total;
+    }
+
+    /**
+     * The columns of a table in order, with their types as {@code format_type} prints them
+     * (without length modifiers, which casts do not need). The table is given as checked SQL text.
+     */
+    public java.util.LinkedHashMap<String, String> columnTypes(String table) {
+        QueryResult result = query("SELECT a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a"
+                + " WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", List.of(table));
+        java.util.LinkedHashMap<String, String> types = new java.util.LinkedHashMap<>();
+        result.rows().forEach(row -> types.put((String) row.get("attname"), (String) row.get("type")));
+        return types;
+    }
+
+    /** Waits for a future of this session on the caller's thread, translating failures. */
+    public <T> T await(Future<T> future, String what) {
+        return Await.result(future, commandTimeout, client.settings(), what);
+    }
+
+    /** Translates a failure seen while using {@link #connection()} directly. */
+    public CovetPgException translate(Throwable failure, String what) {
+        return PgErrors.translate(failure, client.settings(), what);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (inTransaction) {
+                rollback();
+            }
+        } catch (RuntimeException e) {
+            // the connection is broken: the pool drops it when it sees the socket closed
+        } finally {
+            lease.release();
+        }
+    }
+
+    private static String describe(String sql) {
+        return "running [" + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql) + "]";
+    }
+}

@@ -1,0 +1,51 @@
+package dev.covet.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.covet.pg.sql.Identifiers;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdentifiersTest {
+
+    @Test
+    void plainQuotedAndQualifiedNamesPass() {
+        assertThat(Identifiers.table("orders", "table")).isEqualTo("orders");
+        assertThat(Identifiers.table("sales.Orders_2024$", "table")).isEqualTo("sales.Orders_2024$");
+        assertThat(Identifiers.table("\"Sales\".\"Order Lines\"", "table")).isEqualTo("\"Sales\".\"Order Lines\"");
+        assertThat(Identifiers.table("\"user\"", "table")).isEqualTo("\"user\"");
+        assertThat(Identifiers.columns("id, full_name,\"Weird, Name\"", "columns")).containsExactly("id", "full_name", "\"Weird, Name\"");
+        assertThat(Identifiers.table("a".repeat(63), "table")).hasSize(63);
+    }
+
+    @Test
+    void injectionAttemptsAndMalformedNamesAreRejected() {
+        List<String> hostile = List.of("users; DROP TABLE x", "\"a\"\"b\"", "", " ", "a\0b", "a".repeat(64), "é".repeat(32) + "x",
+                "orders--", "orders/*", "o'rders", "1orders", "a.b.c", "\"unterminated", "\"\"", "select", "user", "a b",
+                "orders)", "x\"; DROP TABLE y; --", "\"tab\there\"", "$1", "orders,", "(SELECT 1)");
+        for (String name : hostile) {
+            assertThatThrownBy(() -> Identifiers.table(name, "table")).as(name).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Invalid table");
+        }
+        assertThatThrownBy(() -> Identifiers.columns("id,id", "columns")).hasMessageContaining("named twice");
+        assertThatThrownBy(() -> Identifiers.columns("id,,name", "columns")).hasMessageContaining("empty name");
+        assertThatThrownBy(() -> Identifiers.table("select", "table")).hasMessageContaining("reserved word")
+                .hasMessageContaining("\"select\"");
+    }
+
+    @Test
+    void theReservedWordsAreTheServersOwn() {
+        Set<String> server = new HashSet<>();
+        for (Map<String, Object> row : CovetPgTestSupport.db.query("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")) {
+            server.add((String) row.get("word"));
+        }
+        // every word the server reserves is refused unquoted (our list may hold newer versions' words too)
+        for (String word : server) {
+            assertThatThrownBy(() -> Identifiers.table(word, "table")).as(word).hasMessageContaining("reserved word");
+        }
+    }
+}
