@@ -1,0 +1,84 @@
+package dev.covet.pg.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.covet.pg.testdb.TestDatabase;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs each example on small data against the test database, so that none of them can rot. */
+class ExamplesTest {
+
+    private static final TestDatabase db = TestDatabase.shared();
+
+    private static ExampleDatabase database() {
+        return new ExampleDatabase(db.url(), db.password(), false, db.toString(), () -> { });
+    }
+
+    @Test
+    void etlExampleLoadsAggregatesAndExtractsToCsv(@TempDir Path dir) throws Exception {
+        int rows = 40_000;
+        Path csv = dir.resolve("out/customer_daily.csv");
+
+        EtlExample.Result result = EtlExample.run(database(), rows, csv);
+        EtlExample.print(result);
+
+        // what the generator in the load statement makes, worked out here independently
+        Set<List<Integer>> customerDays = new HashSet<>();
+        BigDecimal total = BigDecimal.ZERO;
+        for (int g = 1; g <= rows; g++) {
+            customerDays.add(List.of(1 + g % 1000, (g / 1000) % 30));
+            total = total.add(BigDecimal.valueOf(g % 997).multiply(new BigDecimal("0.25")));
+        }
+        assertThat(result.loaded()).isEqualTo(rows);
+        assertThat(result.aggregated()).isEqualTo(customerDays.size());
+        assertThat(result.extracted()).isEqualTo(customerDays.size());
+        assertThat(result.stages()).extracting(EtlExample.Stage::name).containsExactly("create", "load", "transform", "extract");
+
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.get(0)).isEqualTo("customer_id,day,orders,total");
+        assertThat(lines).hasSize(customerDays.size() + 1);
+        // customer 1 on day 0 is order 30000 only: amount (30000 % 997) * 0.25 = 22.50
+        assertThat(lines.get(1)).isEqualTo("1,2026-01-01,1,22.50");
+        assertThat(sumColumn(lines, 2)).isEqualByComparingTo(BigDecimal.valueOf(rows));
+        assertThat(sumColumn(lines, 3)).isEqualByComparingTo(total);
+
+        // create (3 statements), load, transform, extract, drop: a connection each
+        assertThat(result.pool().totalAcquired()).isGreaterThanOrEqualTo(7);
+        assertThat(result.pool().totalTimeouts()).isZero();
+        // the example drops its tables when done
+        assertThat(db.queryValue("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'etl\\_%'")).isEqualTo(0L);
+    }
+
+    @Test
+    void yamlExampleRunsUnderCamelMainAndWritesTheCsv(@TempDir Path dir) throws Exception {
+        Main main = YamlExample.newMain(database(), Map.of(
+                "etl.rows", "3000",
+                "etl.customers", "100",
+                "etl.output", dir.toString()));
+        main.run();
+
+        List<String> lines = Files.readAllLines(dir.resolve("customers.csv"));
+        assertThat(lines.get(0)).isEqualTo("customer_id,orders,total");
+        assertThat(lines).hasSize(101);
+        assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line.split(",")[1]).isEqualTo("30"));
+        BigDecimal total = BigDecimal.ZERO;
+        for (int g = 1; g <= 3000; g++) {
+            total = total.add(BigDecimal.valueOf(g % 997).multiply(new BigDecimal("0.25")));
+        }
+        assertThat(sumColumn(lines, 2)).isEqualByComparingTo(total);
+        assertThat(db.queryValue("SELECT count(*) FROM yaml_etl_orders")).isEqualTo(3000L);
+    }
+
+    private static BigDecimal sumColumn(List<String> lines, int column) {
+        return lines.stream().skip(1).map(l -> new BigDecimal(l.split(",")[column])).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+}
