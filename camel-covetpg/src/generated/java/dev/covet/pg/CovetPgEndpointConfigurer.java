@@ -30,8 +30,10 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "columns": target.setColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": target.setCommandTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "direction": target.setDirection(property(camelContext, java.lang.String.class, value)); return true;
         case "fetchsize":
         case "fetchSize": target.setFetchSize(property(camelContext, int.class, value)); return true;
+        case "format": target.setFormat(property(camelContext, dev.covet.pg.copy.CopyFormat.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "outputclass":
@@ -59,8 +61,10 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "columns": return java.lang.String.class;
         case "commandtimeout":
         case "commandTimeout": return java.lang.Long.class;
+        case "direction": return java.lang.String.class;
         case "fetchsize":
         case "fetchSize": return int.class;
+        case "format": return dev.covet.pg.copy.CopyFormat.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "outputclass":
@@ -89,8 +93,10 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "columns": return target.getColumns();
         case "commandtimeout":
         case "commandTimeout": return target.getCommandTimeout();
+        case "direction": return target.getDirection();
         case "fetchsize":
         case "fetchSize": return target.getFetchSize();
+        case "format": return target.getFormat();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "outputclass":

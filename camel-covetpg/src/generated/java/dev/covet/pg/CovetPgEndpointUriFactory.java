@@ -24,12 +24,14 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(14);
+        Set<String> props = new HashSet<>(16);
         props.add("allowQueryFromHeader");
         props.add("batchSize");
         props.add("columns");
         props.add("commandTimeout");
+        props.add("direction");
         props.add("fetchSize");
+        props.add("format");
         props.add("lazyStartProducer");
         props.add("operation");
         props.add("outputClass");

@@ -11,12 +11,9 @@ import dev.covet.pg.sql.ParsedSql;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.BeanIntrospection;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.PluginHelper;
 
@@ -34,7 +31,7 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
     private ParsedSql statement;
     private String table;
     private List<String> columns;
-    private BeanIntrospection beans;
+    private RowValues rows;
 
     public CovetPgBatchProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
@@ -63,7 +60,7 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
             table = Identifiers.table(e.getTable(), "table");
             columns = Identifiers.columns(e.getColumns(), "columns");
         }
-        beans = PluginHelper.getBeanIntrospection(e.getCamelContext());
+        rows = new RowValues(PluginHelper.getBeanIntrospection(e.getCamelContext()));
     }
 
     @Override
@@ -95,13 +92,11 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
                         chunkStatement = new PerSetStatement(statement.sql());
                         sets = map(items, (item, index) -> statementSet(item, index));
                     } else {
-                        Map<String, String> types = columnTypes(session);
-                        List<String> typeList = new ArrayList<>(types.values());
-                        chunkStatement = UnnestInsert.supports(typeList)
-                                ? new UnnestInsert(table, columns, typeList)
+                        TableColumns target = TableColumns.resolve(session, table, columns);
+                        chunkStatement = UnnestInsert.supports(target.types())
+                                ? new UnnestInsert(table, columns, target.types())
                                 : new PerSetStatement(insertValues());
-                        List<String> names = new ArrayList<>(types.keySet());
-                        sets = map(items, (item, index) -> columnSet(item, index, names));
+                        sets = map(items, (item, index) -> rows.read(item, index, target.names()));
                     }
                     count = new BatchLoader(session, chunkStatement, e.getBatchSize(), e.isTransacted()).load(sets);
                 }
@@ -110,24 +105,6 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
         } catch (Exception ex) {
             exchange.setException(ex);
         }
-    }
-
-    /** The requested columns' types, in the requested order, checked against the table. */
-    private Map<String, String> columnTypes(PgSession session) {
-        Map<String, String> all = session.columnTypes(table);
-        if (all.isEmpty()) {
-            throw new IllegalArgumentException("Table " + table + " has no columns visible to this user");
-        }
-        Map<String, String> chosen = new LinkedHashMap<>();
-        for (String column : columns) {
-            String name = Identifiers.name(column);
-            String type = all.get(name);
-            if (type == null) {
-                throw new IllegalArgumentException("Table " + table + " has no column " + column + "; its columns are " + all.keySet());
-            }
-            chosen.put(name, type);
-        }
-        return chosen;
     }
 
     private String insertValues() {
@@ -150,44 +127,9 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
         }
         List<Object> set = new ArrayList<>(statement.names().size());
         for (String name : statement.names()) {
-            set.add(property(item, name, index, ":#" + name));
+            set.add(rows.value(item, name, index));
         }
         return set;
-    }
-
-    private List<Object> columnSet(Object item, long index, List<String> names) {
-        if (item instanceof List<?> || item instanceof Object[]) {
-            List<Object> set = BodyItems.positional(item, index);
-            if (set.size() != names.size()) {
-                throw new IllegalArgumentException("Row " + index + " of the body has " + set.size() + " value(s) but columns names "
-                        + names.size());
-            }
-            return set;
-        }
-        List<Object> set = new ArrayList<>(names.size());
-        for (String name : names) {
-            set.add(property(item, name, index, "column " + name));
-        }
-        return set;
-    }
-
-    /** A value of a Map row by key, or of a bean row by property (snake_case names map to camelCase properties). */
-    private Object property(Object item, String name, long index, String what) {
-        if (item instanceof Map<?, ?> map) {
-            if (map.containsKey(name)) {
-                return map.get(name);
-            }
-            throw new IllegalArgumentException("Row " + index + " of the body has no value for " + what + "; its keys are " + map.keySet());
-        }
-        if (item == null) {
-            throw new IllegalArgumentException("Row " + index + " of the body is null");
-        }
-        Object missing = new Object();
-        Object value = beans.getOrElseProperty(item, RowBeanMapper.camelCase(name), missing, true);
-        if (value == missing) {
-            throw new IllegalArgumentException("Row " + index + " of the body (a " + item.getClass().getName() + ") has no property for " + what);
-        }
-        return value;
     }
 
     private interface SetMapper {

@@ -11,6 +11,9 @@ public final class CovetPgConstants {
     @Metadata(label = "producer", description = "Rows inserted, updated or deleted by a statement that changes data.", javaType = "long")
     public static final String UPDATE_COUNT = "CamelCovetPgUpdateCount";
 
+    @Metadata(label = "producer", description = "Rows copied by covetpg:copy FROM STDIN, as the server counted them.", javaType = "long")
+    public static final String COPY_COUNT = "CamelCovetPgCopyCount";
+
     @Metadata(label = "producer", description = "Positional parameters ($1..$n) for the statement, as a List or array. Takes precedence over a List/array body.",
               javaType = "java.util.List")
     public static final String PARAMETERS = "CamelCovetPgParameters";

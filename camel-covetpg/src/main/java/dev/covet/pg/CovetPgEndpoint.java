@@ -1,5 +1,6 @@
 package dev.covet.pg;
 
+import dev.covet.pg.copy.CopyFormat;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -15,7 +16,8 @@ import org.apache.camel.support.DefaultEndpoint;
              category = { Category.DATABASE }, headersClass = CovetPgConstants.class, producerOnly = true)
 public class CovetPgEndpoint extends DefaultEndpoint {
 
-    @UriPath(description = "The operation: query runs one statement per exchange; batch runs a statement for every row of the body.")
+    @UriPath(description = "The operation: query runs one statement per exchange; batch runs a statement for every row of the body;"
+                           + " copy loads the body with COPY FROM STDIN, or reads a COPY TO STDOUT into the body.")
     @Metadata(required = true)
     private CovetPgOperation operation;
 
@@ -42,16 +44,26 @@ public class CovetPgEndpoint extends DefaultEndpoint {
               description = "Overrides the component's commandTimeout for this endpoint (0 means no limit).")
     private Long commandTimeout;
 
-    @UriParam(label = "producer", description = "batch: the table to insert the body's rows into (with columns, instead of sql); schema.table allowed."
+    @UriParam(label = "producer", description = "batch and copy: the table to write the body's rows into (with columns, instead of sql); schema.table allowed."
                                                 + " Checked as an identifier, never quoted by covetpg.")
     private String table;
-    @UriParam(label = "producer", description = "batch: comma-separated columns of table that each row's values go to, in order (or by name from Map and bean rows).")
+    @UriParam(label = "producer", description = "batch and copy: comma-separated columns of table that each row's values go to, in order (or by name from Map and bean rows)."
+                                                + " copy without columns takes all of the table's columns.")
     private String columns;
     @UriParam(label = "producer", defaultValue = "1000", description = "batch: parameter sets sent per round trip.")
     private int batchSize = 1000;
     @UriParam(label = "producer", defaultValue = "true",
               description = "batch: run the whole body in one transaction, so a failure leaves nothing behind. false commits each chunk of batchSize on its own.")
     private boolean transacted = true;
+
+    @UriParam(label = "producer", defaultValue = "text", enums = "text,csv,binary",
+              description = "copy: the COPY data format. Rows in the body are encoded in it; bytes in the body (InputStream, byte[], String, File, Path) must already be in it."
+                            + " binary needs table (it encodes by column type).")
+    private CopyFormat format = CopyFormat.text;
+    @UriParam(label = "producer", defaultValue = "in", enums = "in,out",
+              description = "copy: in loads the body into the table (COPY FROM STDIN); out reads the table into the body as an InputStream (COPY TO STDOUT)."
+                            + " With sql the statement says which.")
+    private String direction;
 
     public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
         super(uri, component);
@@ -68,6 +80,7 @@ public class CovetPgEndpoint extends DefaultEndpoint {
         return switch (operation) {
             case query -> new CovetPgQueryProducer(this);
             case batch -> new CovetPgBatchProducer(this);
+            case copy -> new CovetPgCopyProducer(this);
         };
     }
 
@@ -76,6 +89,12 @@ public class CovetPgEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("covetpg:" + operation + " cannot be used in from() yet; use it in to()");
     }
 
+    public CopyFormat getFormat() { return format; }
+    /** copy: the COPY data format. */
+    public void setFormat(CopyFormat format) { this.format = format; }
+    public String getDirection() { return direction; }
+    /** copy: in (COPY FROM STDIN) or out (COPY TO STDOUT). */
+    public void setDirection(String direction) { this.direction = direction; }
     public String getTable() { return table; }
     /** batch: the table to insert into. */
     public void setTable(String table) { this.table = table; }

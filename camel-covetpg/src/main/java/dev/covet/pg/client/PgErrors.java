@@ -93,6 +93,9 @@ final class PgErrors {
         if (pg.getHint() != null) {
             m.append("; hint: ").append(pg.getHint());
         }
+        if (pg.getWhere() != null) {
+            m.append("; where: ").append(pg.getWhere()); // e.g. "COPY orders, line 1235, column total"
+        }
         if (pg.getPosition() != null) {
             m.append("; at character ").append(pg.getPosition());
         }

@@ -1,12 +1,7 @@
 package dev.covet.pg.client;
 
-import io.vertx.core.json.Json;
 import io.vertx.sqlclient.Tuple;
-import java.math.BigDecimal;
-import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A plain insert of many rows as one statement: every column travels as one {@code text[]}
@@ -56,7 +51,7 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
         for (int row = 0; row < chunk.size(); row++) {
             List<Object> set = chunk.get(row);
             for (int c = 0; c < columns; c++) {
-                arrays[c][row] = text(set.get(c));
+                arrays[c][row] = PgText.format(set.get(c));
             }
         }
         Object[] params = new Object[columns];
@@ -67,40 +62,5 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
     @Override
     public long writeOne(PgSession session, List<Object> set) {
         return write(session, List.of(set));
-    }
-
-    /** A Java value in PostgreSQL's text input form. */
-    static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof String s) {
-            return s;
-        }
-        if (value instanceof BigDecimal d) {
-            return d.toPlainString();
-        }
-        if (value instanceof byte[] b) {
-            return "\\x" + HexFormat.of().formatHex(b);
-        }
-        if (value instanceof Enum<?> e) {
-            return e.name();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toLocalDateTime().toString();
-        }
-        if (value instanceof java.sql.Date d) {
-            return d.toLocalDate().toString();
-        }
-        if (value instanceof java.util.Date d) {
-            return d.toInstant().toString();
-        }
-        if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
-            return Json.encode(value); // for json and jsonb columns
-        }
-        if (value.getClass().isArray()) {
-            throw new IllegalArgumentException("An array value cannot go into a plain column; got " + value.getClass().getSimpleName());
-        }
-        return value.toString();
     }
 }

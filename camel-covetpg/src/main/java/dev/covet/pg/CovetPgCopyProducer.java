@@ -1,0 +1,285 @@
+package dev.covet.pg;
+
+import dev.covet.pg.client.CovetPgException;
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.PgSession;
+import dev.covet.pg.copy.CopyFailedException;
+import dev.covet.pg.copy.CopyFormat;
+import dev.covet.pg.copy.CopyIn;
+import dev.covet.pg.copy.CopyInStream;
+import dev.covet.pg.copy.CopyOut;
+import dev.covet.pg.copy.CopyOutStream;
+import dev.covet.pg.copy.CopySupport;
+import dev.covet.pg.copy.RowEncoder;
+import dev.covet.pg.sql.Identifiers;
+import io.vertx.core.Context;
+import java.io.File;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * {@code covetpg:copy}: COPY FROM STDIN of the body (rows encoded here, or bytes passed
+ * through), or COPY TO STDOUT into the body as a lazily read InputStream. Runs on the component's
+ * own pooled connections through the protocol extension in package {@code copy}.
+ *
+ * <p>The body is read on the calling route thread, which the socket's back-pressure slows down,
+ * so a body of any size streams in bounded memory.
+ */
+public class CovetPgCopyProducer extends DefaultAsyncProducer {
+
+    private static final java.util.regex.Pattern FROM_STDIN = java.util.regex.Pattern.compile("(?is)^\\s*COPY\\b.*\\bFROM\\s+STDIN\\b");
+    private static final java.util.regex.Pattern TO_STDOUT = java.util.regex.Pattern.compile("(?is)^\\s*COPY\\b.*\\bTO\\s+STDOUT\\b");
+
+    private boolean out;
+    private String table;
+    private List<String> columns;
+    private RowValues rows;
+    private volatile boolean supportChecked;
+
+    public CovetPgCopyProducer(CovetPgEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public CovetPgEndpoint getEndpoint() {
+        return (CovetPgEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        CovetPgEndpoint e = getEndpoint();
+        boolean hasSql = e.getSql() != null && !e.getSql().isBlank();
+        boolean hasTable = e.getTable() != null && !e.getTable().isBlank();
+        if (hasSql == hasTable) {
+            throw new IllegalArgumentException("covetpg:copy needs either sql (a whole COPY statement) or table (and optionally columns), not both");
+        }
+        String direction = e.getDirection() != null ? e.getDirection() : hasSql ? directionOf(e.getSql()) : "in";
+        out = switch (direction) {
+            case "in" -> false;
+            case "out" -> true;
+            default -> throw new IllegalArgumentException("Invalid direction '" + direction + "': allowed values are in, out");
+        };
+        if (hasSql && !direction.equals(directionOf(e.getSql()))) {
+            throw new IllegalArgumentException("direction=" + direction + " contradicts the sql, which is a COPY " + directionOf(e.getSql()));
+        }
+        if (hasTable) {
+            table = Identifiers.table(e.getTable(), "table");
+            columns = e.getColumns() == null || e.getColumns().isBlank() ? null : Identifiers.columns(e.getColumns(), "columns");
+        }
+        rows = new RowValues(PluginHelper.getBeanIntrospection(e.getCamelContext()));
+        if (out) {
+            excludeFromStreamCaching(e.getCamelContext().getStreamCachingStrategy());
+        }
+    }
+
+    /**
+     * Camel caches stream bodies by default, which would read the whole COPY output into a cache
+     * right after this step and defeat lazy reading; so this one stream type is kept out of it.
+     */
+    private static synchronized void excludeFromStreamCaching(org.apache.camel.spi.StreamCachingStrategy strategy) {
+        java.util.Collection<Class<?>> denied = strategy.getDenyClasses();
+        if (denied == null || !denied.contains(SessionStream.class)) {
+            java.util.List<Class<?>> all = new java.util.ArrayList<>(denied == null ? List.of() : denied);
+            all.add(SessionStream.class);
+            strategy.setDenyClasses(all.toArray(Class<?>[]::new));
+        }
+    }
+
+    /** in for COPY ... FROM STDIN, out for COPY ... TO STDOUT; anything else is not for this endpoint. */
+    private static String directionOf(String sql) {
+        if (FROM_STDIN.matcher(sql).find()) {
+            return "in";
+        }
+        if (TO_STDOUT.matcher(sql).find()) {
+            return "out";
+        }
+        throw new IllegalArgumentException("Invalid sql for covetpg:copy: it must be a COPY ... FROM STDIN or COPY ... TO STDOUT statement: " + sql);
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        if (Context.isOnEventLoopThread()) {
+            getEndpoint().getComponent().completionExecutor().execute(() -> {
+                run(exchange);
+                callback.done(false);
+            });
+            return false;
+        }
+        run(exchange);
+        callback.done(true);
+        return true;
+    }
+
+    private void run(Exchange exchange) {
+        CovetPgEndpoint e = getEndpoint();
+        PgClient client = e.getComponent().client();
+        long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
+        PgSession session = null;
+        try {
+            session = client.openSession(commandTimeout);
+            if (!supportChecked) {
+                CopySupport.check(session.connection());
+                supportChecked = true;
+            }
+            if (out) {
+                copyOut(exchange, session);
+                session = null; // the body's stream gives it back
+            } else {
+                exchange.getMessage().setHeader(CovetPgConstants.COPY_COUNT, copyIn(exchange, session));
+            }
+        } catch (Exception ex) {
+            exchange.setException(ex);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private long copyIn(Exchange exchange, PgSession session) throws IOException {
+        CovetPgEndpoint e = getEndpoint();
+        Object body = exchange.getMessage().getBody();
+        TableColumns target = table == null ? null : TableColumns.resolve(session, table, columns);
+        String sql = target == null ? e.getSql()
+                : "COPY " + target.table() + " (" + String.join(", ", target.columns()) + ") FROM STDIN (FORMAT " + e.getFormat() + ")";
+        InputStream bytes = encodedBytes(body);
+        if (bytes == null && target == null && e.getFormat() == CopyFormat.binary) {
+            throw new IllegalArgumentException("covetpg:copy with sql cannot encode rows in binary (it needs the column types): use table and columns");
+        }
+        RowEncoder encoder = bytes == null ? RowEncoder.of(e.getFormat(), target == null ? List.of() : target.types()) : null;
+        try (CopyInStream stream = start(session, sql)) {
+            if (bytes != null) {
+                try (InputStream in = bytes) {
+                    in.transferTo(stream);
+                }
+            } else {
+                writeRows(BodyItems.of(body), target, encoder, stream);
+            }
+            return stream.finish();
+        } catch (CopyFailedException failed) {
+            throw translate(session, failed, sql);
+        }
+    }
+
+    private CopyInStream start(PgSession session, String sql) throws IOException {
+        try {
+            return CopyIn.start(session.connection(), sql);
+        } catch (CopyFailedException failed) {
+            throw translate(session, failed, sql);
+        }
+    }
+
+    private void writeRows(Iterator<?> items, TableColumns target, RowEncoder encoder, CopyInStream stream) throws IOException {
+        long index = 0;
+        encoder.header();
+        try {
+            while (items.hasNext()) {
+                Object item = items.next();
+                List<Object> values = target == null ? BodyItems.positional(item, index) : rows.read(item, index, target.names());
+                encoder.row(values);
+                index++;
+                if (encoder.buffered() >= RowEncoder.DRAIN_AT) {
+                    encoder.drainTo(stream);
+                    if (!isRunAllowed()) {
+                        throw new IllegalStateException("the route is stopping");
+                    }
+                }
+            }
+            encoder.trailer();
+            encoder.drainTo(stream);
+        } catch (RuntimeException bad) {
+            // the body failed, not the server: fail the COPY so that none of its rows stay
+            String reason = "row " + index + " of the body: " + bad.getMessage();
+            stream.abort(reason);
+            throw new IllegalArgumentException("COPY aborted at " + reason + "; nothing was copied", bad);
+        }
+    }
+
+    /** Bytes already in the COPY format, when the body is such; null when the body holds rows. */
+    private static InputStream encodedBytes(Object body) throws IOException {
+        if (body instanceof InputStream in) {
+            return in;
+        }
+        if (body instanceof byte[] b) {
+            return new java.io.ByteArrayInputStream(b);
+        }
+        if (body instanceof String s) {
+            return new java.io.ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+        }
+        if (body instanceof File f) {
+            return Files.newInputStream(f.toPath());
+        }
+        if (body instanceof Path p) {
+            return Files.newInputStream(p);
+        }
+        return null;
+    }
+
+    private void copyOut(Exchange exchange, PgSession session) throws IOException {
+        CovetPgEndpoint e = getEndpoint();
+        String sql;
+        if (table != null) {
+            String list = columns == null ? "" : " (" + String.join(", ", columns) + ")";
+            sql = "COPY " + table + list + " TO STDOUT (FORMAT " + e.getFormat() + ")";
+        } else {
+            sql = e.getSql();
+        }
+        CopyOutStream stream;
+        try {
+            stream = CopyOut.start(session.connection(), sql);
+        } catch (CopyFailedException failed) {
+            throw translate(session, failed, sql);
+        }
+        SessionStream body = new SessionStream(stream, session);
+        // however the exchange ends, the connection goes back
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                body.close();
+            }
+        });
+        exchange.getMessage().setBody(body);
+    }
+
+    private static CovetPgException translate(PgSession session, CopyFailedException failed, String sql) {
+        Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
+        return session.translate(cause, "running [" + sql + "]");
+    }
+
+    /** The COPY's output; closing it ends the COPY (if unread) and gives the connection back. */
+    private static final class SessionStream extends FilterInputStream {
+        private final PgSession session;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        SessionStream(CopyOutStream in, PgSession session) {
+            super(in);
+            this.session = session;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    in.close();
+                } catch (IOException | RuntimeException e) {
+                    // the session below still goes back; a broken connection is dropped by the pool
+                } finally {
+                    session.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.covet.pg.copy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encodes rows into COPY data in one growable byte buffer, which the caller drains into the
+ * {@link CopyInStream} every so often. Writing bytes straight into an array (not through an
+ * OutputStream per value) is what keeps encoding cheaper than the server's parsing.
+ */
+public abstract class RowEncoder {
+
+    /** Drain when this much is buffered: one CopyData message's worth. */
+    public static final int DRAIN_AT = 64 * 1024;
+
+    protected byte[] buf = new byte[DRAIN_AT + 8 * 1024];
+    protected int len;
+
+    /** For the binary format: each column's type as {@code format_type} prints it; ignored by text and csv. */
+    public static RowEncoder of(CopyFormat format, List<String> columnTypes) {
+        return switch (format) {
+            case text -> new TextRowEncoder();
+            case csv -> new CsvRowEncoder();
+            case binary -> new BinaryRowEncoder(columnTypes);
+        };
+    }
+
+    /** What goes before the first row (the binary signature). */
+    public void header() {
+    }
+
+    /** Appends one row. */
+    public abstract void row(List<Object> values);
+
+    /** What goes after the last row (the binary trailer). */
+    public void trailer() {
+    }
+
+    /** Bytes buffered and not yet drained. */
+    public int buffered() {
+        return len;
+    }
+
+    public void drainTo(OutputStream out) throws IOException {
+        if (len > 0) {
+            out.write(buf, 0, len);
+            len = 0;
+        }
+    }
+
+    protected final void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+
+    protected final void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    protected final void putAscii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    /** Decimal digits of a long, without a String. */
+    protected final void putLong(long v) {
+        if (v == Long.MIN_VALUE) {
+            putAscii(Long.toString(v));
+            return;
+        }
+        ensure(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int start = len;
+        do {
+            buf[len++] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+    }
+
+    /**
+     * UTF-8 of a string, each character first offered to {@code escape}: it returns the byte to
+     * put after a backslash, or 0 to put the character as it is.
+     */
+    protected final void putUtf8(String s, Escape escape) {
+        int n = s.length();
+        ensure(n * 3); // the most any char takes: 3 bytes, or 2 escaped, or 4 for a pair of 2 chars
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                byte escaped = escape == null ? 0 : escape.of(c);
+                if (escaped != 0) {
+                    buf[len++] = '\\';
+                    buf[len++] = escaped;
+                } else {
+                    buf[len++] = (byte) c;
+                }
+            } else if (c < 0x800) {
+                buf[len++] = (byte) (0xC0 | (c >> 6));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                ensure(4);
+                buf[len++] = (byte) (0xF0 | (cp >> 18));
+                buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            } else {
+                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8); // a lone surrogate: '?' as Java does
+                ensure(b.length);
+                System.arraycopy(b, 0, buf, len, b.length);
+                len += b.length;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    protected interface Escape {
+        byte of(char c);
+    }
+}
