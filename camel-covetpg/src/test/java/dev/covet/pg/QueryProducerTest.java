@@ -115,6 +115,19 @@ class QueryProducerTest extends CovetPgTestSupport {
     }
 
     @Test
+    void aStringWhereTheStatementNeedsANumberIsAClearErrorAndTextCastsWork() throws Exception {
+        CamelContext context = startContext(c -> { });
+        Exchange wrong = template(context).send("covetpg:query?outputType=SelectValue&sql=SELECT full_name FROM " + people + " WHERE id = :#id",
+                e -> e.getMessage().setHeader("id", "2"));
+        assertThat(wrong.getException()).isInstanceOf(CovetPgException.class)
+                .hasMessageContaining("Parameter $1 is a java.lang.String").hasNoCause().hasMessageContaining("needs a java.lang.Number")
+                .hasMessageContaining("$1::text::integer");
+        Exchange cast = template(context).send("covetpg:query?outputType=SelectValue&sql=SELECT full_name FROM " + people
+                + " WHERE id = :#id::text::int", e -> e.getMessage().setHeader("id", "2"));
+        assertThat(cast.getMessage().getBody()).isEqualTo("Grace");
+    }
+
+    @Test
     void dmlSetsUpdateCountAndLeavesTheBodyAlone() throws Exception {
         CamelContext context = startContext(c -> { });
         Exchange out = send(context, "covetpg:query?sql=RAW(UPDATE " + people + " SET score = score + 1 WHERE score IS NOT NULL)", "keep me");

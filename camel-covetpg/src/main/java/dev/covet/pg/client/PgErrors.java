@@ -10,6 +10,11 @@ import javax.net.ssl.SSLException;
 /** Turns what the driver reports into the component's exceptions, with messages that say what to do. */
 final class PgErrors {
 
+    /** Vert.x 4.5's words when a parameter's Java type does not fit the statement's parameter type. */
+    private static final java.util.regex.Pattern COERCION = java.util.regex.Pattern.compile(
+            "Parameter at position\\[(\\d+)\\] with class = \\[([^\\]]*)\\] and value = \\[(.*)\\] can not be coerced to the expected class(?: =)? \\[([^\\]]*)\\]",
+            java.util.regex.Pattern.DOTALL);
+
     private PgErrors() {
     }
 
@@ -45,6 +50,15 @@ final class PgErrors {
                     + root.getMessage(), failure);
         }
         String message = String.valueOf(failure.getMessage());
+        java.util.regex.Matcher coercion = COERCION.matcher(message);
+        if (coercion.find()) {
+            // the driver types each parameter from the prepared statement and converts nothing itself
+            int position = Integer.parseInt(coercion.group(1)) + 1;
+            // no cause and no value: the driver's message holds the parameter's value, which may be secret
+            return new CovetPgException("Parameter $" + position + " is a " + coercion.group(2) + " but the statement needs a "
+                    + coercion.group(4) + " there, while " + what + ": convert the value before this step (e.g. convertHeaderTo),"
+                    + " or cast it through text in the SQL (e.g. $" + position + "::text::integer)", null);
+        }
         if (isAcquireTimeout(failure)) {
             return new CovetPgPoolExhaustedException("No connection to " + settings.target() + " became free within acquireTimeout="
                     + settings.acquireTimeout() + "ms (maxPoolSize=" + settings.maxPoolSize()
