@@ -36,6 +36,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "applicationName": getOrCreateConfiguration(target).setApplicationName(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": getOrCreateConfiguration(target).setCommandTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.covet.pg.CovetPgConfiguration.class, value)); return true;
@@ -96,6 +98,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "applicationName": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
         case "commandtimeout":
         case "commandTimeout": return long.class;
         case "configuration": return dev.covet.pg.CovetPgConfiguration.class;
@@ -152,6 +156,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "applicationName": return getOrCreateConfiguration(target).getApplicationName();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "commandtimeout":
         case "commandTimeout": return getOrCreateConfiguration(target).getCommandTimeout();
         case "configuration": return target.getConfiguration();

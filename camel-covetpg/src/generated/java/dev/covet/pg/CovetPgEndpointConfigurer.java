@@ -25,26 +25,78 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowqueryfromheader":
         case "allowQueryFromHeader": target.setAllowQueryFromHeader(property(camelContext, boolean.class, value)); return true;
+        case "backofferrorthreshold":
+        case "backoffErrorThreshold": target.setBackoffErrorThreshold(property(camelContext, int.class, value)); return true;
+        case "backoffidlethreshold":
+        case "backoffIdleThreshold": target.setBackoffIdleThreshold(property(camelContext, int.class, value)); return true;
+        case "backoffmultiplier":
+        case "backoffMultiplier": target.setBackoffMultiplier(property(camelContext, int.class, value)); return true;
         case "batchsize":
         case "batchSize": target.setBatchSize(property(camelContext, int.class, value)); return true;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "chunksize":
+        case "chunkSize": target.setChunkSize(property(camelContext, int.class, value)); return true;
         case "columns": target.setColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": target.setCommandTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
         case "direction": target.setDirection(property(camelContext, java.lang.String.class, value)); return true;
+        case "exceptionhandler":
+        case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
+        case "exchangepattern":
+        case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "fetchsize":
         case "fetchSize": target.setFetchSize(property(camelContext, int.class, value)); return true;
         case "format": target.setFormat(property(camelContext, dev.covet.pg.copy.CopyFormat.class, value)); return true;
+        case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "initialdelay":
+        case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxinflightchunks":
+        case "maxInflightChunks": target.setMaxInflightChunks(property(camelContext, int.class, value)); return true;
+        case "onconsume":
+        case "onConsume": target.setOnConsume(property(camelContext, java.lang.String.class, value)); return true;
+        case "onconsumebatchcomplete":
+        case "onConsumeBatchComplete": target.setOnConsumeBatchComplete(property(camelContext, java.lang.String.class, value)); return true;
+        case "onconsumefailed":
+        case "onConsumeFailed": target.setOnConsumeFailed(property(camelContext, java.lang.String.class, value)); return true;
         case "outputclass":
         case "outputClass": target.setOutputClass(property(camelContext, java.lang.String.class, value)); return true;
         case "outputtype":
         case "outputType": target.setOutputType(property(camelContext, dev.covet.pg.CovetPgOutputType.class, value)); return true;
+        case "parameters": target.setParameters(property(camelContext, java.util.Map.class, value)); return true;
+        case "pollstrategy":
+        case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
         case "querytimeout":
         case "queryTimeout": target.setQueryTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "repeatcount":
+        case "repeatCount": target.setRepeatCount(property(camelContext, long.class, value)); return true;
+        case "routeemptyresultset":
+        case "routeEmptyResultSet": target.setRouteEmptyResultSet(property(camelContext, boolean.class, value)); return true;
+        case "runlogginglevel":
+        case "runLoggingLevel": target.setRunLoggingLevel(property(camelContext, org.apache.camel.LoggingLevel.class, value)); return true;
+        case "scheduledexecutorservice":
+        case "scheduledExecutorService": target.setScheduledExecutorService(property(camelContext, java.util.concurrent.ScheduledExecutorService.class, value)); return true;
+        case "scheduler": target.setScheduler(property(camelContext, java.lang.Object.class, value)); return true;
+        case "schedulerproperties":
+        case "schedulerProperties": target.setSchedulerProperties(property(camelContext, java.util.Map.class, value)); return true;
+        case "sendemptymessagewhenidle":
+        case "sendEmptyMessageWhenIdle": target.setSendEmptyMessageWhenIdle(property(camelContext, boolean.class, value)); return true;
+        case "skiplocked":
+        case "skipLocked": target.setSkipLocked(property(camelContext, boolean.class, value)); return true;
+        case "splitrows":
+        case "splitRows": target.setSplitRows(property(camelContext, boolean.class, value)); return true;
         case "sql": target.setSql(property(camelContext, java.lang.String.class, value)); return true;
+        case "startscheduler":
+        case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
         case "table": target.setTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "timeunit":
+        case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
         case "transacted": target.setTransacted(property(camelContext, boolean.class, value)); return true;
+        case "usefixeddelay":
+        case "useFixedDelay": target.setUseFixedDelay(property(camelContext, boolean.class, value)); return true;
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": target.setUseMessageBodyForSql(property(camelContext, boolean.class, value)); return true;
         default: return false;
@@ -56,26 +108,78 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowqueryfromheader":
         case "allowQueryFromHeader": return boolean.class;
+        case "backofferrorthreshold":
+        case "backoffErrorThreshold": return int.class;
+        case "backoffidlethreshold":
+        case "backoffIdleThreshold": return int.class;
+        case "backoffmultiplier":
+        case "backoffMultiplier": return int.class;
         case "batchsize":
         case "batchSize": return int.class;
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return boolean.class;
+        case "chunksize":
+        case "chunkSize": return int.class;
         case "columns": return java.lang.String.class;
         case "commandtimeout":
         case "commandTimeout": return java.lang.Long.class;
+        case "delay": return long.class;
         case "direction": return java.lang.String.class;
+        case "exceptionhandler":
+        case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
+        case "exchangepattern":
+        case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "fetchsize":
         case "fetchSize": return int.class;
         case "format": return dev.covet.pg.copy.CopyFormat.class;
+        case "greedy": return boolean.class;
+        case "initialdelay":
+        case "initialDelay": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxinflightchunks":
+        case "maxInflightChunks": return int.class;
+        case "onconsume":
+        case "onConsume": return java.lang.String.class;
+        case "onconsumebatchcomplete":
+        case "onConsumeBatchComplete": return java.lang.String.class;
+        case "onconsumefailed":
+        case "onConsumeFailed": return java.lang.String.class;
         case "outputclass":
         case "outputClass": return java.lang.String.class;
         case "outputtype":
         case "outputType": return dev.covet.pg.CovetPgOutputType.class;
+        case "parameters": return java.util.Map.class;
+        case "pollstrategy":
+        case "pollStrategy": return org.apache.camel.spi.PollingConsumerPollStrategy.class;
         case "querytimeout":
         case "queryTimeout": return java.lang.Long.class;
+        case "repeatcount":
+        case "repeatCount": return long.class;
+        case "routeemptyresultset":
+        case "routeEmptyResultSet": return boolean.class;
+        case "runlogginglevel":
+        case "runLoggingLevel": return org.apache.camel.LoggingLevel.class;
+        case "scheduledexecutorservice":
+        case "scheduledExecutorService": return java.util.concurrent.ScheduledExecutorService.class;
+        case "scheduler": return java.lang.Object.class;
+        case "schedulerproperties":
+        case "schedulerProperties": return java.util.Map.class;
+        case "sendemptymessagewhenidle":
+        case "sendEmptyMessageWhenIdle": return boolean.class;
+        case "skiplocked":
+        case "skipLocked": return boolean.class;
+        case "splitrows":
+        case "splitRows": return boolean.class;
         case "sql": return java.lang.String.class;
+        case "startscheduler":
+        case "startScheduler": return boolean.class;
         case "table": return java.lang.String.class;
+        case "timeunit":
+        case "timeUnit": return java.util.concurrent.TimeUnit.class;
         case "transacted": return boolean.class;
+        case "usefixeddelay":
+        case "useFixedDelay": return boolean.class;
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": return boolean.class;
         default: return null;
@@ -88,28 +192,90 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "allowqueryfromheader":
         case "allowQueryFromHeader": return target.isAllowQueryFromHeader();
+        case "backofferrorthreshold":
+        case "backoffErrorThreshold": return target.getBackoffErrorThreshold();
+        case "backoffidlethreshold":
+        case "backoffIdleThreshold": return target.getBackoffIdleThreshold();
+        case "backoffmultiplier":
+        case "backoffMultiplier": return target.getBackoffMultiplier();
         case "batchsize":
         case "batchSize": return target.getBatchSize();
+        case "bridgeerrorhandler":
+        case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "chunksize":
+        case "chunkSize": return target.getChunkSize();
         case "columns": return target.getColumns();
         case "commandtimeout":
         case "commandTimeout": return target.getCommandTimeout();
+        case "delay": return target.getDelay();
         case "direction": return target.getDirection();
+        case "exceptionhandler":
+        case "exceptionHandler": return target.getExceptionHandler();
+        case "exchangepattern":
+        case "exchangePattern": return target.getExchangePattern();
         case "fetchsize":
         case "fetchSize": return target.getFetchSize();
         case "format": return target.getFormat();
+        case "greedy": return target.isGreedy();
+        case "initialdelay":
+        case "initialDelay": return target.getInitialDelay();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxinflightchunks":
+        case "maxInflightChunks": return target.getMaxInflightChunks();
+        case "onconsume":
+        case "onConsume": return target.getOnConsume();
+        case "onconsumebatchcomplete":
+        case "onConsumeBatchComplete": return target.getOnConsumeBatchComplete();
+        case "onconsumefailed":
+        case "onConsumeFailed": return target.getOnConsumeFailed();
         case "outputclass":
         case "outputClass": return target.getOutputClass();
         case "outputtype":
         case "outputType": return target.getOutputType();
+        case "parameters": return target.getParameters();
+        case "pollstrategy":
+        case "pollStrategy": return target.getPollStrategy();
         case "querytimeout":
         case "queryTimeout": return target.getQueryTimeout();
+        case "repeatcount":
+        case "repeatCount": return target.getRepeatCount();
+        case "routeemptyresultset":
+        case "routeEmptyResultSet": return target.isRouteEmptyResultSet();
+        case "runlogginglevel":
+        case "runLoggingLevel": return target.getRunLoggingLevel();
+        case "scheduledexecutorservice":
+        case "scheduledExecutorService": return target.getScheduledExecutorService();
+        case "scheduler": return target.getScheduler();
+        case "schedulerproperties":
+        case "schedulerProperties": return target.getSchedulerProperties();
+        case "sendemptymessagewhenidle":
+        case "sendEmptyMessageWhenIdle": return target.isSendEmptyMessageWhenIdle();
+        case "skiplocked":
+        case "skipLocked": return target.isSkipLocked();
+        case "splitrows":
+        case "splitRows": return target.isSplitRows();
         case "sql": return target.getSql();
+        case "startscheduler":
+        case "startScheduler": return target.isStartScheduler();
         case "table": return target.getTable();
+        case "timeunit":
+        case "timeUnit": return target.getTimeUnit();
         case "transacted": return target.isTransacted();
+        case "usefixeddelay":
+        case "useFixedDelay": return target.isUseFixedDelay();
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": return target.isUseMessageBodyForSql();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "parameters": return java.lang.Object.class;
+        case "schedulerproperties":
+        case "schedulerProperties": return java.lang.Object.class;
         default: return null;
         }
     }

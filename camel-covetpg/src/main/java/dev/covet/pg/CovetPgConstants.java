@@ -14,6 +14,15 @@ public final class CovetPgConstants {
     @Metadata(label = "producer", description = "Rows copied by covetpg:copy FROM STDIN, as the server counted them.", javaType = "long")
     public static final String COPY_COUNT = "CamelCovetPgCopyCount";
 
+    @Metadata(label = "consumer", description = "Index of the chunk this exchange carries (or comes from, with splitRows), from 0.", javaType = "long")
+    public static final String CHUNK_INDEX = "CamelCovetPgChunkIndex";
+
+    @Metadata(label = "consumer", description = "Rows routed by this poll so far, this exchange's included.", javaType = "long")
+    public static final String ROWS_SO_FAR = "CamelCovetPgRowsSoFar";
+
+    @Metadata(label = "consumer", description = "Whether this exchange carries the poll's last chunk (with splitRows: its last row).", javaType = "boolean")
+    public static final String LAST_CHUNK = "CamelCovetPgLastChunk";
+
     @Metadata(label = "producer", description = "Positional parameters ($1..$n) for the statement, as a List or array. Takes precedence over a List/array body.",
               javaType = "java.util.List")
     public static final String PARAMETERS = "CamelCovetPgParameters";

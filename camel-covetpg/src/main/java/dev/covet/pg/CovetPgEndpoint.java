@@ -9,12 +9,14 @@ import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriPath;
-import org.apache.camel.support.DefaultEndpoint;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.camel.support.ScheduledPollEndpoint;
 
 /** Query, batch and COPY operations on PostgreSQL, on the component's pooled reactive client. */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "covetpg", title = "CovetPg", syntax = "covetpg:operation",
-             category = { Category.DATABASE }, headersClass = CovetPgConstants.class, producerOnly = true)
-public class CovetPgEndpoint extends DefaultEndpoint {
+             category = { Category.DATABASE }, headersClass = CovetPgConstants.class)
+public class CovetPgEndpoint extends ScheduledPollEndpoint {
 
     @UriPath(description = "The operation: query runs one statement per exchange; batch runs a statement for every row of the body;"
                            + " copy loads the body with COPY FROM STDIN, or reads a COPY TO STDOUT into the body.")
@@ -65,6 +67,29 @@ public class CovetPgEndpoint extends DefaultEndpoint {
                             + " With sql the statement says which.")
     private String direction;
 
+    @UriParam(label = "consumer", defaultValue = "1000", description = "Rows fetched per round trip, and carried per exchange, by the consumer.")
+    private int chunkSize = 1000;
+    @UriParam(label = "consumer", defaultValue = "false", description = "Route one exchange per row (still fetched chunkSize at a time) instead of one per chunk.")
+    private boolean splitRows;
+    @UriParam(label = "consumer", defaultValue = "1",
+              description = "Chunks the consumer reads ahead of the one being routed (1 to 16). More overlaps fetching with routing, at the cost of memory.")
+    private int maxInflightChunks = 1;
+    @UriParam(label = "consumer", defaultValue = "false", description = "Route one exchange with an empty list when the query returns no row.")
+    private boolean routeEmptyResultSet;
+    @UriParam(label = "consumer", description = "Statement run for every row the route processed, with :#column parameters from the row (e.g. UPDATE jobs SET done = true WHERE id = :#id).")
+    private String onConsume;
+    @UriParam(label = "consumer", description = "Statement run for every row whose exchange failed, with :#column parameters from the row.")
+    private String onConsumeFailed;
+    @UriParam(label = "consumer", description = "Statement run once after a poll routed all its rows without failure.")
+    private String onConsumeBatchComplete;
+    @UriParam(label = "consumer", prefix = "parameters.", multiValue = true,
+              description = "Values for the consumer query's :#name parameters, e.g. parameters.since=2024-01-01. They are Strings: cast through text in the SQL where another type is needed (:#since::text::date).")
+    private Map<String, Object> parameters = new HashMap<>();
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Share the work among several consumers: each chunk is claimed with LIMIT chunkSize FOR UPDATE SKIP LOCKED in its own transaction, which onConsume joins;"
+                            + " it commits when the exchange completes and rolls back when it fails. The sql must then be a plain SELECT without LIMIT or FOR.")
+    private boolean skipLocked;
+
     public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
         super(uri, component);
         this.operation = operation;
@@ -86,9 +111,41 @@ public class CovetPgEndpoint extends DefaultEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        throw new UnsupportedOperationException("covetpg:" + operation + " cannot be used in from() yet; use it in to()");
+        if (operation != CovetPgOperation.query) {
+            throw new IllegalArgumentException("from(\"covetpg:" + operation + "\") is not possible: only covetpg:query consumes");
+        }
+        CovetPgConsumer consumer = new CovetPgConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
     }
 
+    public int getChunkSize() { return chunkSize; }
+    /** consumer: rows per chunk. */
+    public void setChunkSize(int chunkSize) { this.chunkSize = chunkSize; }
+    public boolean isSplitRows() { return splitRows; }
+    /** consumer: one exchange per row. */
+    public void setSplitRows(boolean splitRows) { this.splitRows = splitRows; }
+    public int getMaxInflightChunks() { return maxInflightChunks; }
+    /** consumer: chunks read ahead. */
+    public void setMaxInflightChunks(int maxInflightChunks) { this.maxInflightChunks = maxInflightChunks; }
+    public boolean isRouteEmptyResultSet() { return routeEmptyResultSet; }
+    /** consumer: route an empty result. */
+    public void setRouteEmptyResultSet(boolean routeEmptyResultSet) { this.routeEmptyResultSet = routeEmptyResultSet; }
+    public String getOnConsume() { return onConsume; }
+    /** consumer: statement per processed row. */
+    public void setOnConsume(String onConsume) { this.onConsume = onConsume; }
+    public String getOnConsumeFailed() { return onConsumeFailed; }
+    /** consumer: statement per failed row. */
+    public void setOnConsumeFailed(String onConsumeFailed) { this.onConsumeFailed = onConsumeFailed; }
+    public String getOnConsumeBatchComplete() { return onConsumeBatchComplete; }
+    /** consumer: statement after a complete poll. */
+    public void setOnConsumeBatchComplete(String onConsumeBatchComplete) { this.onConsumeBatchComplete = onConsumeBatchComplete; }
+    public Map<String, Object> getParameters() { return parameters; }
+    /** consumer: values of the query's named parameters. */
+    public void setParameters(Map<String, Object> parameters) { this.parameters = parameters; }
+    public boolean isSkipLocked() { return skipLocked; }
+    /** consumer: claim chunks with FOR UPDATE SKIP LOCKED. */
+    public void setSkipLocked(boolean skipLocked) { this.skipLocked = skipLocked; }
     public CopyFormat getFormat() { return format; }
     /** copy: the COPY data format. */
     public void setFormat(CopyFormat format) { this.format = format; }

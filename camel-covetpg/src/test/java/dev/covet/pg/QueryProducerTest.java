@@ -235,7 +235,7 @@ class QueryProducerTest extends CovetPgTestSupport {
                         });
             }
         });
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 100; i++) {
             Exchange out = template(context).send("direct:stream", e -> { });
             assertThat(out.getException()).hasMessageContaining("row 120 is bad");
         }

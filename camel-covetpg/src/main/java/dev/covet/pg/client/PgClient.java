@@ -148,6 +148,27 @@ public final class PgClient {
     }
 
     /**
+     * Runs a statement once per parameter set on a pooled connection, in one round trip, in
+     * autocommit; returns rows affected.
+     */
+    public Future<Long> executeBatch(String sql, List<List<Object>> sets) {
+        List<Tuple> tuples = new ArrayList<>(sets.size());
+        sets.forEach(set -> tuples.add(TypeMapping.tuple(set)));
+        String what = describe(sql, -1);
+        return acquire().compose(lease -> lease.connection().preparedQuery(sql).executeBatch(tuples).eventually(v -> lease.release()))
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        return Future.failedFuture(PgErrors.translate(ar.cause(), settings, what));
+                    }
+                    long total = 0;
+                    for (RowSet<Row> r = ar.result(); r != null; r = r.next()) {
+                        total += r.rowCount();
+                    }
+                    return Future.succeededFuture(total);
+                });
+    }
+
+    /**
      * Holds a pooled connection for a bulk operation run from the calling thread (not an event
      * loop), waiting at most {@code commandTimeout} ms (0: {@code acquireTimeout} alone) for it.
      */
@@ -175,6 +196,11 @@ public final class PgClient {
             acquired.incrementAndGet();
             return Future.succeededFuture(new Lease(ar.result()));
         });
+    }
+
+    /** Waits on the caller's thread (never an event loop) for a future of this client, at most commandTimeout. */
+    public <T> T await(Future<T> future, String what) {
+        return Await.result(future, settings.commandTimeout(), settings, what);
     }
 
     public PoolStatistics statistics() {

@@ -36,6 +36,21 @@ public final class PgSession implements AutoCloseable {
         inTransaction = true;
     }
 
+    /** A read-only transaction: what a cursor needs, and a guard against writes by mistake. */
+    public void beginReadOnly() {
+        await(lease.connection().query("BEGIN READ ONLY").execute(), "starting a read-only transaction");
+        inTransaction = true;
+    }
+
+    /**
+     * Opens a cursor over a query, to be read chunk by chunk; the session must be in a
+     * transaction. {@code ahead} chunks are read beyond the one being handled.
+     */
+    public ChunkCursor openCursor(String sql, List<?> params, int chunkSize, int ahead) {
+        io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
+        return new ChunkCursor(this, ps, ps.cursor(TypeMapping.tuple(params)), chunkSize, ahead);
+    }
+
     public void commit() {
         inTransaction = false;
         await(lease.connection().query("COMMIT").execute(), "committing");
