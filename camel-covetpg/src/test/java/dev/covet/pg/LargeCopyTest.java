@@ -2,11 +2,8 @@ package dev.covet.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -25,15 +22,7 @@ class LargeCopyTest extends CovetPgTestSupport {
         String t = table("large_copy");
         db.execute("CREATE UNLOGGED TABLE " + t + " (id bigint, name text, amount numeric(12,2))");
         try {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    Child.class.getName(), db.url(), db.password(), t));
-            Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output;
-            boolean finished = child.waitFor(15, TimeUnit.MINUTES);
-            output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(finished).as("the child JVM finished").isTrue();
-            assertThat(child.exitValue()).as("child JVM exit code; its output:\n" + output).isZero();
+            String output = ChildJvm.run("256m", Child.class, db.url(), db.password(), t);
             assertThat(output).contains("copied " + ROWS);
             assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(ROWS);
             assertThat(db.queryValue("SELECT sum(id) FROM " + t).toString()).isEqualTo(Long.toString(ROWS * (ROWS - 1) / 2));
