@@ -8,6 +8,7 @@ import dev.covet.pg.client.UnnestInsert;
 import dev.covet.pg.sql.Identifiers;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
+import dev.covet.pg.tx.RouteTransaction;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -66,7 +67,7 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         if (Context.isOnEventLoopThread()) {
-            getEndpoint().getComponent().completionExecutor().execute(() -> {
+            getEndpoint().getComponent().executor().execute(() -> {
                 run(exchange);
                 callback.done(false);
             });
@@ -85,7 +86,9 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
             Iterator<?> items = BodyItems.of(exchange.getMessage().getBody());
             long count = 0;
             if (items.hasNext()) {
-                try (PgSession session = client.openSession(commandTimeout)) {
+                PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
+                PgSession session = transaction != null ? transaction : client.openSession(commandTimeout);
+                try {
                     BatchLoader.ChunkStatement chunkStatement;
                     Iterator<List<Object>> sets;
                     if (statement != null) {
@@ -98,7 +101,13 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
                                 : new PerSetStatement(insertValues());
                         sets = map(items, (item, index) -> rows.read(item, index, target.names()));
                     }
-                    count = new BatchLoader(session, chunkStatement, e.getBatchSize(), e.isTransacted()).load(sets);
+                    BatchLoader.Mode mode = transaction != null ? BatchLoader.Mode.JOINED
+                            : e.isTransacted() ? BatchLoader.Mode.WHOLE_BODY : BatchLoader.Mode.PER_CHUNK;
+                    count = new BatchLoader(session, chunkStatement, e.getBatchSize(), mode).load(sets);
+                } finally {
+                    if (transaction == null) {
+                        session.close();
+                    }
                 }
             }
             exchange.getMessage().setHeader(CovetPgConstants.UPDATE_COUNT, count);

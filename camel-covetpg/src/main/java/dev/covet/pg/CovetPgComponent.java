@@ -113,14 +113,15 @@ public class CovetPgComponent extends DefaultComponent {
     }
 
     /** The pooled client; available while the component is started. */
-    PgClient client() {
+    public PgClient client() {
         if (client == null) {
             throw new IllegalStateException("The covetpg component is not started");
         }
         return client;
     }
 
-    ExecutorService completionExecutor() {
+    /** The component's threads for work that must not run on an event loop (route continuations, transactions). */
+    public ExecutorService executor() {
         return completionExecutor;
     }
 

@@ -12,6 +12,7 @@ import dev.covet.pg.copy.CopyOutStream;
 import dev.covet.pg.copy.CopySupport;
 import dev.covet.pg.copy.RowEncoder;
 import dev.covet.pg.sql.Identifiers;
+import dev.covet.pg.tx.RouteTransaction;
 import io.vertx.core.Context;
 import java.io.File;
 import java.io.FilterInputStream;
@@ -112,7 +113,7 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         if (Context.isOnEventLoopThread()) {
-            getEndpoint().getComponent().completionExecutor().execute(() -> {
+            getEndpoint().getComponent().executor().execute(() -> {
                 run(exchange);
                 callback.done(false);
             });
@@ -127,15 +128,16 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
         CovetPgEndpoint e = getEndpoint();
         PgClient client = e.getComponent().client();
         long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
+        PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
         PgSession session = null;
         try {
-            session = client.openSession(commandTimeout);
+            session = transaction != null ? transaction : client.openSession(commandTimeout);
             if (!supportChecked) {
                 CopySupport.check(session.connection());
                 supportChecked = true;
             }
             if (out) {
-                copyOut(exchange, session);
+                copyOut(exchange, session, transaction == null);
                 session = null; // the body's stream gives it back
             } else {
                 exchange.getMessage().setHeader(CovetPgConstants.COPY_COUNT, copyIn(exchange, session));
@@ -143,7 +145,7 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
         } catch (Exception ex) {
             exchange.setException(ex);
         } finally {
-            if (session != null) {
+            if (session != null && transaction == null) {
                 session.close();
             }
         }
@@ -228,7 +230,8 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
         return null;
     }
 
-    private void copyOut(Exchange exchange, PgSession session) throws IOException {
+    /** @param ownSession whether the stream gives the session back when closed (not a route transaction's) */
+    private void copyOut(Exchange exchange, PgSession session, boolean ownSession) throws IOException {
         CovetPgEndpoint e = getEndpoint();
         String sql;
         if (table != null) {
@@ -243,7 +246,10 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
         } catch (CopyFailedException failed) {
             throw translate(session, failed, sql);
         }
-        SessionStream body = new SessionStream(stream, session);
+        SessionStream body = new SessionStream(stream, ownSession ? session : null);
+        if (!ownSession) {
+            session.closeBeforeEnd(body); // read it inside the transacted block; whatever is left ends with it
+        }
         // however the exchange ends, the connection goes back
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override
@@ -259,7 +265,7 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
         return session.translate(cause, "running [" + sql + "]");
     }
 
-    /** The COPY's output; closing it ends the COPY (if unread) and gives the connection back. */
+    /** The COPY's output; closing it ends the COPY (if unread) and gives the connection back (unless a route transaction holds it). */
     private static final class SessionStream extends FilterInputStream {
         private final PgSession session;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -277,7 +283,9 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
                 } catch (IOException | RuntimeException e) {
                     // the session below still goes back; a broken connection is dropped by the pool
                 } finally {
-                    session.close();
+                    if (session != null) {
+                        session.close();
+                    }
                 }
             }
         }

@@ -1,10 +1,12 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
 import dev.covet.pg.client.RowCursor;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
+import dev.covet.pg.tx.RouteTransaction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -69,13 +71,19 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             ParsedSql statement = statement(exchange);
             List<Object> params = parameters(statement, exchange);
             PgClient client = e.getComponent().client();
+            PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
             if (e.getOutputType() == CovetPgOutputType.StreamList) {
-                client.openCursor(statement.sql(), params, e.getFetchSize())
-                        .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> streamResult(exchange, ar.result())));
+                client.openCursor(statement.sql(), params, e.getFetchSize(), transaction)
+                        .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> {
+                            if (transaction != null) {
+                                transaction.closeBeforeEnd(ar.result());
+                            }
+                            streamResult(exchange, ar.result());
+                        }));
             } else {
                 long queryTimeout = e.getQueryTimeout() != null ? e.getQueryTimeout() : -1;
                 long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
-                client.query(statement.sql(), params, queryTimeout, commandTimeout)
+                client.query(statement.sql(), params, queryTimeout, commandTimeout, transaction)
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> applyResult(exchange, ar.result())));
             }
             return false;
@@ -102,7 +110,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             }
         };
         try {
-            getEndpoint().getComponent().completionExecutor().execute(task);
+            getEndpoint().getComponent().executor().execute(task);
         } catch (RejectedExecutionException | NullPointerException stopping) {
             // the component is stopping: finish here rather than lose the exchange
             task.run();

@@ -6,8 +6,7 @@ import java.util.List;
 
 /**
  * Runs a statement for every parameter set of a (possibly endless) iterator, {@code batchSize}
- * sets per round trip, on one held connection. All-or-nothing by default (one transaction for
- * everything); with {@code transacted=false} each chunk commits on its own.
+ * sets per round trip, on one held connection, in one of the {@link Mode}s.
  *
  * <p>When a chunk fails, its sets are replayed one by one (inside the same transaction, after a
  * savepoint, or in a transaction that is rolled back) to find the exact set the server refused,
@@ -24,27 +23,42 @@ public final class BatchLoader {
         long writeOne(PgSession session, List<Object> set);
     }
 
-    private static final String SAVEPOINT = "covetpg_chunk";
+    /** Where the batch's transaction comes from. */
+    public enum Mode {
+        /** One transaction of its own for the whole body: all or nothing. */
+        WHOLE_BODY,
+        /** One transaction per chunk: a failure keeps the chunks before it. */
+        PER_CHUNK,
+        /** Inside a transaction someone else owns (a route's): all or nothing within it, the outcome left to the owner. */
+        JOINED
+    }
+
+    private static final String CHUNK_SAVEPOINT = "covetpg_chunk";
+    private static final String BATCH_SAVEPOINT = "covetpg_batch";
 
     private final PgSession session;
     private final ChunkStatement statement;
     private final int batchSize;
-    private final boolean transacted;
+    private final Mode mode;
 
-    public BatchLoader(PgSession session, ChunkStatement statement, int batchSize, boolean transacted) {
+    public BatchLoader(PgSession session, ChunkStatement statement, int batchSize, Mode mode) {
         this.session = session;
         this.statement = statement;
         this.batchSize = batchSize;
-        this.transacted = transacted;
+        this.mode = mode;
     }
 
-    /** Loads every set; returns rows affected in total. On failure nothing (transacted) or the chunks before (not) remain. */
+    /** Loads every set; returns rows affected in total. On failure nothing (or, PER_CHUNK, the chunks before) remains. */
     public long load(Iterator<List<Object>> sets) {
         long total = 0;
         long index = 0;
-        if (transacted) {
+        if (mode == Mode.WHOLE_BODY) {
             session.begin();
+        } else if (mode == Mode.JOINED) {
+            // everything of this batch can be undone without ending the owner's transaction
+            session.connection().query("SAVEPOINT " + BATCH_SAVEPOINT).execute();
         }
+        boolean done = false;
         try {
             List<List<Object>> chunk = new ArrayList<>(batchSize);
             while (true) {
@@ -58,28 +72,33 @@ public final class BatchLoader {
                 total += writeChunk(chunk, index, total);
                 index += chunk.size();
             }
-            if (transacted) {
+            if (mode == Mode.WHOLE_BODY) {
                 session.commit();
             }
+            done = true;
             return total;
         } finally {
-            if (session.inTransaction()) {
+            if (mode == Mode.JOINED) {
+                if (!done) {
+                    session.await(session.connection().query("ROLLBACK TO SAVEPOINT " + BATCH_SAVEPOINT).execute(), "undoing the batch");
+                }
+            } else if (session.inTransaction()) {
                 session.rollback();
             }
         }
     }
 
     private long writeChunk(List<List<Object>> chunk, long firstIndex, long committedBefore) {
-        if (transacted) {
+        if (mode == Mode.PER_CHUNK) {
+            session.begin();
+        } else {
             // a savepoint lets us replay the chunk after a failure with the earlier chunks' rows in place;
             // it is pipelined with the chunk, so it costs no extra round trip
-            session.connection().query("SAVEPOINT " + SAVEPOINT).execute();
-        } else {
-            session.begin();
+            session.connection().query("SAVEPOINT " + CHUNK_SAVEPOINT).execute();
         }
         try {
             long written = statement.write(session, chunk);
-            if (!transacted) {
+            if (mode == Mode.PER_CHUNK) {
                 session.commit();
             }
             return written;
@@ -87,8 +106,8 @@ public final class BatchLoader {
             if (failure.getSqlState() == null) {
                 throw failure; // the connection failed, not a row: nothing to replay
             }
-            session.connection().query(transacted ? "ROLLBACK TO SAVEPOINT " + SAVEPOINT : "ROLLBACK").execute();
-            if (!transacted) {
+            session.connection().query(mode == Mode.PER_CHUNK ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT " + CHUNK_SAVEPOINT).execute();
+            if (mode == Mode.PER_CHUNK) {
                 session.begin();
             }
             throw locate(chunk, firstIndex, failure, committedBefore);
@@ -110,8 +129,11 @@ public final class BatchLoader {
         }
         String where = failedAt >= 0 ? "at parameter set " + failedAt + " (counting from 0)"
                 : "in parameter sets " + firstIndex + ".." + (firstIndex + chunk.size() - 1);
-        String outcome = transacted ? "nothing was written (one transaction for the whole body)"
-                : committedBefore + " row(s) from earlier chunks stay committed (transacted=false)";
+        String outcome = switch (mode) {
+            case WHOLE_BODY -> "nothing was written (one transaction for the whole body)";
+            case JOINED -> "nothing of this batch was written (undone inside the route's transaction)";
+            case PER_CHUNK -> committedBefore + " row(s) from earlier chunks stay committed (transacted=false)";
+        };
         return new CovetPgException("Batch failed " + where + ": " + cause.getMessage() + "; " + outcome, cause,
                 cause.getSqlState(), cause.getDetail(), cause.getHint(), cause.getConstraint(), cause.getSchema(),
                 cause.getTable(), cause.getColumn());

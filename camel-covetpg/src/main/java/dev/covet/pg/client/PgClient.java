@@ -77,6 +77,14 @@ public final class PgClient {
      * @param commandTimeout the limit in ms on the whole operation (0 for none)
      */
     public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout) {
+        return query(sql, params, queryTimeout, commandTimeout, null);
+    }
+
+    /**
+     * As {@link #query(String, List, long, long)}, on the connection of {@code session} when one
+     * is given (a route transaction's), which then stays held; else on a connection from the pool.
+     */
+    public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session) {
         Tuple tuple = TypeMapping.tuple(params);
         String what = describe(sql, queryTimeout);
         Promise<QueryResult> result = Promise.promise();
@@ -91,15 +99,17 @@ public final class PgClient {
                 }
             }
         }) : -1;
-        acquire()
+        (session != null ? Future.succeededFuture(session.lease()) : acquire())
                 .compose(lease -> {
                     held.set(lease);
                     if (result.future().isComplete()) {
-                        lease.release();
+                        if (session == null) {
+                            lease.release();
+                        }
                         return Future.failedFuture("commandTimeout");
                     }
-                    return execute(lease.connection(), sql, tuple, queryTimeout)
-                            .eventually(v -> lease.release());
+                    Future<RowSet<Row>> executed = execute(lease.connection(), sql, tuple, queryTimeout);
+                    return session != null ? executed : executed.eventually(v -> lease.release());
                 })
                 .onComplete(ar -> {
                     if (timer >= 0) {
@@ -136,15 +146,32 @@ public final class PgClient {
      * connection stays lent to the returned {@link RowCursor} until it is exhausted or closed.
      */
     public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize) {
+        return openCursor(sql, params, fetchSize, null);
+    }
+
+    /**
+     * As {@link #openCursor(String, List, int)}; with a {@code session} (a route transaction's)
+     * the cursor lives in its transaction on its connection, and closing it leaves both alone.
+     */
+    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session) {
         Tuple tuple = TypeMapping.tuple(params);
         String what = describe(sql, -1);
-        return acquire().compose(lease -> lease.connection().begin()
-                        .compose(tx -> lease.connection().prepare(sql)
-                                .map(ps -> new RowCursor(this, lease, tx, ps, ps.cursor(tuple), fetchSize, what))
-                                .onFailure(e -> tx.rollback()))
-                        .onFailure(e -> lease.release()))
-                .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
-                        : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
+        Future<RowCursor> opened;
+        if (session != null) {
+            SqlConnection connection = session.lease().connection();
+            opened = connection.prepare(sql).map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
+                    commit -> Future.succeededFuture()));
+        } else {
+            opened = acquire().compose(lease -> lease.connection().begin()
+                    .compose(tx -> lease.connection().prepare(sql)
+                            .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
+                                    // the cursor's own transaction and connection end with it
+                                    commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
+                            .onFailure(e -> tx.rollback()))
+                    .onFailure(e -> lease.release()));
+        }
+        return opened.transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
+                : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
     }
 
     /**

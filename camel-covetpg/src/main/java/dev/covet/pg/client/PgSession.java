@@ -19,11 +19,16 @@ public final class PgSession implements AutoCloseable {
     private final PgClient.Lease lease;
     private final long commandTimeout;
     private boolean inTransaction;
+    private final java.util.List<AutoCloseable> endWithTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     PgSession(PgClient client, PgClient.Lease lease, long commandTimeout) {
         this.client = client;
         this.lease = lease;
         this.commandTimeout = commandTimeout;
+    }
+
+    PgClient.Lease lease() {
+        return lease;
     }
 
     /** The connection, for the COPY protocol extension; do not close it, close the session. */
@@ -33,6 +38,22 @@ public final class PgSession implements AutoCloseable {
 
     public void begin() {
         await(lease.connection().query("BEGIN").execute(), "starting a transaction");
+        inTransaction = true;
+    }
+
+    /**
+     * A transaction with the given isolation level (null: the server's default) and access mode,
+     * for a route's transacted block.
+     */
+    public void begin(String isolationLevel, boolean readOnly) {
+        StringBuilder sql = new StringBuilder("BEGIN");
+        if (isolationLevel != null) {
+            sql.append(" ISOLATION LEVEL ").append(isolationLevel);
+        }
+        if (readOnly) {
+            sql.append(" READ ONLY");
+        }
+        await(lease.connection().query(sql.toString()).execute(), "starting a transaction");
         inTransaction = true;
     }
 
@@ -51,12 +72,33 @@ public final class PgSession implements AutoCloseable {
         return new ChunkCursor(this, ps, ps.cursor(TypeMapping.tuple(params)), chunkSize, ahead);
     }
 
+    /**
+     * Something that uses the transaction (an open COPY, a cursor) and must be closed before it
+     * ends: a COMMIT queued behind an unfinished COPY would wait for ever.
+     */
+    public void closeBeforeEnd(AutoCloseable resource) {
+        endWithTransaction.add(resource);
+    }
+
+    private void closeResources() {
+        for (AutoCloseable resource : endWithTransaction) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // it belonged to the transaction that ends now; its own error is of no further use
+            }
+        }
+        endWithTransaction.clear();
+    }
+
     public void commit() {
+        closeResources();
         inTransaction = false;
         await(lease.connection().query("COMMIT").execute(), "committing");
     }
 
     public void rollback() {
+        closeResources();
         inTransaction = false;
         await(lease.connection().query("ROLLBACK").execute(), "rolling back");
     }

@@ -5,7 +5,6 @@ import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.PreparedStatement;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Transaction;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
@@ -15,15 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The rows of a query, fetched {@code fetchSize} at a time through a server-side cursor, so that
  * only one chunk is in memory. It holds a pooled connection and its transaction (PostgreSQL keeps
- * cursors only inside one) until the last row is read or {@link #close(boolean)} is called.
+ * cursors only inside one), or runs in a route transaction's, until the last row is read or
+ * {@link #close(boolean)} is called.
  *
  * <p>Reading blocks the reading thread while a chunk is fetched; it refuses to do so on an event loop.
  */
 public final class RowCursor implements Iterator<Map<String, Object>>, AutoCloseable {
 
     private final PgClient client;
-    private final PgClient.Lease lease;
-    private final Transaction tx;
+    private final java.util.function.Function<Boolean, Future<?>> finish;
     private final PreparedStatement statement;
     private final Cursor cursor;
     private final int fetchSize;
@@ -32,11 +31,11 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
     private final AtomicBoolean closed = new AtomicBoolean();
     private long rowsRead;
 
-    RowCursor(PgClient client, PgClient.Lease lease, Transaction tx, PreparedStatement statement, Cursor cursor,
-              int fetchSize, String what) {
+    /** @param finish ends what the cursor owns after it is closed (its transaction and connection), given commit or not */
+    RowCursor(PgClient client, PreparedStatement statement, Cursor cursor, int fetchSize, String what,
+              java.util.function.Function<Boolean, Future<?>> finish) {
         this.client = client;
-        this.lease = lease;
-        this.tx = tx;
+        this.finish = finish;
         this.statement = statement;
         this.cursor = cursor;
         this.fetchSize = fetchSize;
@@ -78,8 +77,8 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
     }
 
     /**
-     * Closes the cursor, ends its transaction (commit when {@code commit}, else roll back) and
-     * gives the connection back to the pool. Safe to call more than once and from any thread.
+     * Closes the cursor and ends what it owns: its own transaction (commit when {@code commit},
+     * else roll back) and connection; a route transaction's are left to the route. Safe to call more than once and from any thread.
      */
     public Future<Void> close(boolean commit) {
         if (!closed.compareAndSet(false, true)) {
@@ -87,8 +86,7 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
         }
         return cursor.close()
                 .eventually(v -> statement.close())
-                .eventually(v -> commit ? tx.commit() : tx.rollback())
-                .eventually(v -> lease.release())
+                .eventually(v -> finish.apply(commit))
                 .mapEmpty();
     }
 

@@ -1,0 +1,145 @@
+package dev.covet.pg.tx;
+
+import dev.covet.pg.CovetPgComponent;
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.PgSession;
+import io.vertx.core.Context;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.NamedNode;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.spi.TransactedPolicy;
+import org.apache.camel.support.processor.DelegateAsyncProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel's {@code transacted} for covetpg: every covetpg step of the exchange inside the block runs
+ * in one PostgreSQL transaction on one pinned connection. It commits when the exchange completes
+ * and rolls back when it fails, whichever step failed; the connection goes back to the pool in
+ * both cases. A nested {@code transacted} joins the outer transaction.
+ *
+ * <p>Bind it in the registry and name it: {@code transacted("covetpgTx")} in Java,
+ * {@code transacted: {ref: covetpgTx}} in YAML, {@code <transacted ref="covetpgTx"/>} in XML.
+ */
+public class CovetPgTransactionPolicy implements TransactedPolicy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CovetPgTransactionPolicy.class);
+
+    private String componentName = "covetpg";
+    private IsolationLevel isolationLevel;
+    private boolean readOnly;
+
+    @Override
+    public void beforeWrap(Route route, NamedNode definition) {
+    }
+
+    @Override
+    public Processor wrap(Route route, Processor processor) {
+        CamelContext context = route.getCamelContext();
+        CovetPgComponent component = context.getComponent(componentName, CovetPgComponent.class);
+        if (component == null) {
+            throw new IllegalArgumentException("The transaction policy's componentName '" + componentName + "' names no covetpg component");
+        }
+        return new TransactionProcessor(component, processor);
+    }
+
+    /** Runs the wrapped steps inside a transaction, or inside the one already open (nested). */
+    private final class TransactionProcessor extends DelegateAsyncProcessor {
+        private final CovetPgComponent component;
+
+        TransactionProcessor(CovetPgComponent component, Processor inner) {
+            super(inner); // which also starts and stops the wrapped steps with the route
+            this.component = component;
+        }
+
+        @Override
+        public boolean process(Exchange exchange, AsyncCallback callback) {
+            if (RouteTransaction.current(exchange, component) != null) {
+                return processor.process(exchange, callback); // nested: join the outer transaction
+            }
+            if (Context.isOnEventLoopThread()) {
+                // starting a transaction waits for a connection: never on an event loop
+                component.executor().execute(() -> process(exchange, callback));
+                return false;
+            }
+            PgSession session;
+            try {
+                PgClient client = component.client();
+                session = client.openSession(client.settings().commandTimeout());
+                try {
+                    session.begin(isolationLevel == null ? null : isolationLevel.sql(), readOnly);
+                } catch (RuntimeException e) {
+                    session.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+                callback.done(true);
+                return true;
+            }
+            RouteTransaction.bind(exchange, component, session);
+            exchange.getExchangeExtension().setTransacted(true);
+            return processor.process(exchange, doneSync -> {
+                if (Context.isOnEventLoopThread()) {
+                    component.executor().execute(() -> {
+                        end(exchange, session);
+                        callback.done(false);
+                    });
+                } else {
+                    end(exchange, session);
+                    callback.done(doneSync);
+                }
+            });
+        }
+
+        /** Commit or roll back, unbind, give the connection back. */
+        private void end(Exchange exchange, PgSession session) {
+            RouteTransaction.unbind(exchange, component);
+            try {
+                if (exchange.isFailed() || exchange.isRollbackOnly()) {
+                    session.rollback();
+                } else {
+                    session.commit();
+                }
+            } catch (RuntimeException e) {
+                if (exchange.getException() == null) {
+                    exchange.setException(e); // the commit failed: the exchange did not do what it says
+                } else {
+                    LOG.warn("Rolling back the covetpg transaction failed after the exchange failed: {}", e.getMessage());
+                }
+            } finally {
+                session.close();
+            }
+        }
+    }
+
+    public String getComponentName() {
+        return componentName;
+    }
+
+    /** The covetpg component (by name) whose connection the transaction pins; default covetpg. */
+    public void setComponentName(String componentName) {
+        this.componentName = componentName;
+    }
+
+    public IsolationLevel getIsolationLevel() {
+        return isolationLevel;
+    }
+
+    /** The transaction's isolation level; null (default) keeps the server's default_transaction_isolation. */
+    public void setIsolationLevel(IsolationLevel isolationLevel) {
+        this.isolationLevel = isolationLevel;
+    }
+
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** A READ ONLY transaction. */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.covet.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.covet.pg.client.CovetPgException;
+import dev.covet.pg.tx.CovetPgTransactionPolicy;
+import dev.covet.pg.tx.IsolationLevel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.PluginHelper;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class TransactionTest extends CovetPgTestSupport {
+
+    private String ledger;
+
+    @BeforeEach
+    void createLedger() {
+        ledger = table("ledger");
+        db.execute("CREATE TABLE " + ledger + " (id int PRIMARY KEY, note text)");
+    }
+
+    private long rows() {
+        return (Long) db.queryValue("SELECT count(*) FROM " + ledger);
+    }
+
+    private CamelContext start(int poolSize, RouteBuilder routes) throws Exception {
+        CamelContext context = newContext(c -> c.setMaxPoolSize(poolSize), routes);
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        CovetPgTransactionPolicy serializable = new CovetPgTransactionPolicy();
+        serializable.setIsolationLevel(IsolationLevel.SERIALIZABLE);
+        serializable.setReadOnly(true);
+        context.getRegistry().bind("readOnlyTx", serializable);
+        context.start();
+        return context;
+    }
+
+    private RouteBuilder transfer(AtomicReference<Object> seenInside) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:transfer").transacted("covetpgTx")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (:#id, 'debit')")
+                        .to("covetpg:batch?sql=INSERT INTO " + ledger + " (id, note) VALUES ($1, $2)")
+                        // the same pinned connection sees its own uncommitted rows; JDBC outside does not
+                        .process(e -> seenInside.set(db.queryValue("SELECT count(*) FROM " + ledger)))
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT count(*) FROM " + ledger)
+                        .filter(header("fail").isEqualTo(true))
+                        .throwException(new IllegalStateException("a later, non-covetpg step fails"));
+            }
+        };
+    }
+
+    private static Exchange send(CamelContext context, int id, boolean fail) {
+        return context.createProducerTemplate().send("direct:transfer", e -> {
+            e.getMessage().setHeader("id", id);
+            e.getMessage().setHeader("fail", fail);
+            e.getMessage().setBody(List.of(List.of(id + 1000, "credit"), List.of(id + 2000, "fee")));
+        });
+    }
+
+    @Test
+    void aRouteThatSucceedsCommitsEveryStep() throws Exception {
+        AtomicReference<Object> seenOutside = new AtomicReference<>();
+        CamelContext context = start(2, transfer(seenOutside));
+        Exchange out = send(context, 1, false);
+        assertThat(out.getException()).isNull();
+        assertThat(out.getMessage().getBody()).isEqualTo(3L); // counted inside the transaction
+        assertThat(seenOutside.get()).isEqualTo(0L);          // not visible before the commit
+        assertThat(rows()).isEqualTo(3);
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    @Test
+    void aRouteThatFailsInALaterStepLeavesNothing() throws Exception {
+        CamelContext context = start(1, transfer(new AtomicReference<>()));
+        Exchange out = send(context, 1, true);
+        assertThat(out.getException()).hasMessageContaining("a later, non-covetpg step fails");
+        assertThat(rows()).isZero();
+        // the only connection is back, clean: the next transaction commits
+        assertThat(send(context, 2, false).getException()).isNull();
+        assertThat(rows()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailingCovetpgStepRollsBackTheStepsBeforeIt() throws Exception {
+        db.execute("INSERT INTO " + ledger + " VALUES (1005, 'taken')");
+        CamelContext context = start(1, transfer(new AtomicReference<>()));
+        Exchange out = send(context, 5, false); // the batch hits id 1005
+        assertThat(((CovetPgException) out.getException()).getSqlState()).isEqualTo("23505");
+        assertThat(db.queryValue("SELECT count(*) FROM " + ledger + " WHERE id = 5")).isEqualTo(0L);
+        assertThat(rows()).isEqualTo(1);
+    }
+
+    @Test
+    void nestedTransactedJoinsTheOuterTransactionOnTheSameConnection() throws Exception {
+        List<Object> pids = new ArrayList<>();
+        CamelContext context = start(2, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:outer").transacted("covetpgTx")
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT pg_backend_pid()").process(e -> pids.add(e.getMessage().getBody()))
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " VALUES (1, 'outer')")
+                        .to("direct:inner")
+                        .throwException(new IllegalStateException("outer fails after inner"));
+                from("direct:inner").transacted("covetpgTx")
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT pg_backend_pid()").process(e -> pids.add(e.getMessage().getBody()))
+                        .setBody(constant(List.of(List.of(3, "copied"))))
+                        .to("covetpg:copy?table=" + ledger, "covetpg:query?sql=INSERT INTO " + ledger + " VALUES (2, 'inner')");
+            }
+        });
+        Exchange out = context.createProducerTemplate().send("direct:outer", e -> { });
+        assertThat(out.getException()).hasMessageContaining("outer fails after inner");
+        assertThat(pids).hasSize(2);
+        assertThat(pids.get(1)).isEqualTo(pids.get(0));
+        assertThat(rows()).isZero();
+    }
+
+    @Test
+    void isolationLevelAndReadOnlyAreOptionsOfThePolicy() throws Exception {
+        CamelContext context = start(1, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:show").transacted("readOnlyTx")
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT current_setting('transaction_isolation') || ' ' || current_setting('transaction_read_only')");
+                from("direct:write").transacted("readOnlyTx").to("covetpg:query?sql=INSERT INTO " + ledger + " VALUES (1, 'x')");
+            }
+        });
+        assertThat(context.createProducerTemplate().requestBody("direct:show", (Object) null)).isEqualTo("serializable on");
+        Exchange write = context.createProducerTemplate().send("direct:write", e -> { });
+        assertThat(((CovetPgException) write.getException()).getSqlState()).isEqualTo("25006");
+        assertThat(rows()).isZero();
+    }
+
+    @Test
+    void twoHundredConcurrentTransactionsOverAPoolOfFourFinishWithoutLeaks() throws Exception {
+        CamelContext context = start(4, transfer(new AtomicReference<>()));
+        List<CompletableFuture<Exchange>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            int id = i;
+            all.add(context.createProducerTemplate().asyncSend("direct:transfer", e -> {
+                e.getMessage().setHeader("id", id);
+                e.getMessage().setHeader("fail", id % 10 == 0); // every tenth fails and rolls back
+                e.getMessage().setBody(List.of(List.of(id + 1000, "credit"), List.of(id + 2000, "fee")));
+            }));
+        }
+        for (CompletableFuture<Exchange> f : all) {
+            f.get(2, TimeUnit.MINUTES);
+        }
+        assertThat(rows()).isEqualTo(180 * 3);
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+        assertThat(covetpg(context).getPoolStatistics().size()).isLessThanOrEqualTo(4);
+        assertThat(db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name = 'camel-covetpg'"))
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void aYamlRouteUsesTheSamePolicy() throws Exception {
+        CamelContext context = newContext(c -> c.setMaxPoolSize(1));
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        Properties props = new Properties();
+        props.put("tx.table", ledger);
+        context.getPropertiesComponent().setInitialProperties(props);
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/covetpg-transacted.camel.yaml"));
+        context.start();
+        Exchange failed = context.createProducerTemplate().send("direct:yaml-transfer", e -> {
+            e.getMessage().setHeader("id", 7);
+            e.getMessage().setHeader("fail", true);
+        });
+        assertThat(failed.getException()).hasMessageContaining("the transfer is refused");
+        assertThat(rows()).isZero();
+        Exchange ok = context.createProducerTemplate().send("direct:yaml-transfer", e -> e.getMessage().setHeader("id", 7));
+        assertThat(ok.getException()).isNull();
+        assertThat(db.query("SELECT id, note FROM " + ledger + " ORDER BY id"))
+                .containsExactly(Map.of("id", 7, "note", "debit"), Map.of("id", 1007, "note", "credit"));
+    }
+}
