@@ -2,20 +2,15 @@ package dev.covet.pg;
 
 import dev.covet.pg.client.BatchLoader;
 import dev.covet.pg.client.PerSetStatement;
-import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.UnnestInsert;
 import dev.covet.pg.sql.Identifiers;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
-import dev.covet.pg.tx.RouteTransaction;
-import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.PluginHelper;
 
 /**
@@ -27,7 +22,7 @@ import org.apache.camel.support.PluginHelper;
  * back-pressure that keeps a body of any size in bounded memory. Called on an event loop, the
  * work moves to the component's executor first.
  */
-public class CovetPgBatchProducer extends DefaultAsyncProducer {
+public class CovetPgBatchProducer extends BulkProducer {
 
     private ParsedSql statement;
     private String table;
@@ -36,11 +31,6 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
 
     public CovetPgBatchProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
-    }
-
-    @Override
-    public CovetPgEndpoint getEndpoint() {
-        return (CovetPgEndpoint) super.getEndpoint();
     }
 
     @Override
@@ -65,55 +55,36 @@ public class CovetPgBatchProducer extends DefaultAsyncProducer {
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        if (Context.isOnEventLoopThread()) {
-            getEndpoint().getComponent().executor().execute(() -> {
-                run(exchange);
-                callback.done(false);
-            });
-            return false;
-        }
-        run(exchange);
-        callback.done(true);
-        return true;
-    }
-
-    private void run(Exchange exchange) {
+    protected void run(Exchange exchange) throws Exception {
         CovetPgEndpoint e = getEndpoint();
-        PgClient client = e.getComponent().client();
-        long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
-        try {
-            Iterator<?> items = BodyItems.of(exchange.getMessage().getBody());
-            long count = 0;
-            if (items.hasNext()) {
-                PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
-                PgSession session = transaction != null ? transaction : client.openSession(commandTimeout);
-                try {
-                    BatchLoader.ChunkStatement chunkStatement;
-                    Iterator<List<Object>> sets;
-                    if (statement != null) {
-                        chunkStatement = new PerSetStatement(statement.sql());
-                        sets = map(items, (item, index) -> statementSet(item, index));
-                    } else {
-                        TableColumns target = TableColumns.resolve(session, table, columns);
-                        chunkStatement = UnnestInsert.supports(target.types())
-                                ? new UnnestInsert(table, columns, target.types())
-                                : new PerSetStatement(insertValues());
-                        sets = map(items, (item, index) -> rows.read(item, index, target.names()));
-                    }
-                    BatchLoader.Mode mode = transaction != null ? BatchLoader.Mode.JOINED
-                            : e.isTransacted() ? BatchLoader.Mode.WHOLE_BODY : BatchLoader.Mode.PER_CHUNK;
-                    count = new BatchLoader(session, chunkStatement, e.getBatchSize(), mode).load(sets);
-                } finally {
-                    if (transaction == null) {
-                        session.close();
-                    }
+        Iterator<?> items = BodyItems.of(exchange.getMessage().getBody());
+        long count = 0;
+        if (items.hasNext()) {
+            PgSession transaction = transaction(exchange);
+            PgSession session = transaction != null ? transaction : openSession();
+            try {
+                BatchLoader.ChunkStatement chunkStatement;
+                Iterator<List<Object>> sets;
+                if (statement != null) {
+                    chunkStatement = new PerSetStatement(statement.sql());
+                    sets = map(items, (item, index) -> statementSet(item, index));
+                } else {
+                    TableColumns target = TableColumns.resolve(session, table, columns);
+                    chunkStatement = UnnestInsert.supports(target.types())
+                            ? new UnnestInsert(table, columns, target.types())
+                            : new PerSetStatement(insertValues());
+                    sets = map(items, (item, index) -> rows.read(item, index, target.names()));
+                }
+                BatchLoader.Mode mode = transaction != null ? BatchLoader.Mode.JOINED
+                        : e.isTransacted() ? BatchLoader.Mode.WHOLE_BODY : BatchLoader.Mode.PER_CHUNK;
+                count = new BatchLoader(session, chunkStatement, e.getBatchSize(), mode).load(sets);
+            } finally {
+                if (transaction == null) {
+                    session.close();
                 }
             }
-            exchange.getMessage().setHeader(CovetPgConstants.UPDATE_COUNT, count);
-        } catch (Exception ex) {
-            exchange.setException(ex);
         }
+        exchange.getMessage().setHeader(CovetPgConstants.UPDATE_COUNT, count);
     }
 
     private String insertValues() {

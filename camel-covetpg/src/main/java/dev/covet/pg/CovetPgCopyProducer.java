@@ -1,7 +1,6 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.CovetPgException;
-import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.copy.CopyFailedException;
 import dev.covet.pg.copy.CopyFormat;
@@ -12,8 +11,6 @@ import dev.covet.pg.copy.CopyOutStream;
 import dev.covet.pg.copy.CopySupport;
 import dev.covet.pg.copy.RowEncoder;
 import dev.covet.pg.sql.Identifiers;
-import dev.covet.pg.tx.RouteTransaction;
-import io.vertx.core.Context;
 import java.io.File;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -24,9 +21,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.SynchronizationAdapter;
 
@@ -38,7 +33,7 @@ import org.apache.camel.support.SynchronizationAdapter;
  * <p>The body is read on the calling route thread, which the socket's back-pressure slows down,
  * so a body of any size streams in bounded memory.
  */
-public class CovetPgCopyProducer extends DefaultAsyncProducer {
+public class CovetPgCopyProducer extends BulkProducer {
 
     private static final java.util.regex.Pattern FROM_STDIN = java.util.regex.Pattern.compile("(?is)^\\s*COPY\\b.*\\bFROM\\s+STDIN\\b");
     private static final java.util.regex.Pattern TO_STDOUT = java.util.regex.Pattern.compile("(?is)^\\s*COPY\\b.*\\bTO\\s+STDOUT\\b");
@@ -51,11 +46,6 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
 
     public CovetPgCopyProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
-    }
-
-    @Override
-    public CovetPgEndpoint getEndpoint() {
-        return (CovetPgEndpoint) super.getEndpoint();
     }
 
     @Override
@@ -111,41 +101,23 @@ public class CovetPgCopyProducer extends DefaultAsyncProducer {
     }
 
     @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        if (Context.isOnEventLoopThread()) {
-            getEndpoint().getComponent().executor().execute(() -> {
-                run(exchange);
-                callback.done(false);
-            });
-            return false;
-        }
-        run(exchange);
-        callback.done(true);
-        return true;
-    }
-
-    private void run(Exchange exchange) {
-        CovetPgEndpoint e = getEndpoint();
-        PgClient client = e.getComponent().client();
-        long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
-        PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
-        PgSession session = null;
+    protected void run(Exchange exchange) throws Exception {
+        PgSession transaction = transaction(exchange);
+        PgSession session = transaction != null ? transaction : openSession();
+        boolean handedOver = false;
         try {
-            session = transaction != null ? transaction : client.openSession(commandTimeout);
             if (!supportChecked) {
                 CopySupport.check(session.connection());
                 supportChecked = true;
             }
             if (out) {
                 copyOut(exchange, session, transaction == null);
-                session = null; // the body's stream gives it back
+                handedOver = true; // the body's stream gives it back
             } else {
                 exchange.getMessage().setHeader(CovetPgConstants.COPY_COUNT, copyIn(exchange, session));
             }
-        } catch (Exception ex) {
-            exchange.setException(ex);
         } finally {
-            if (session != null && transaction == null) {
+            if (!handedOver && transaction == null) {
                 session.close();
             }
         }
