@@ -1,0 +1,375 @@
+package dev.covet.pg.jmh;
+
+import dev.covet.pg.CovetPgComponent;
+import dev.covet.pg.CovetPgConstants;
+import dev.covet.pg.testdb.TestDatabase;
+import java.io.ByteArrayInputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.postgresql.PGConnection;
+
+/**
+ * Bulk loading of narrow rows {@code (id int, v int)} into one table, by covetpg and by its peers,
+ * against the same server ({@link TestDatabase}: {@code COVETPG_TEST_URL}, else Testcontainers,
+ * else embedded PostgreSQL 17) with the same settings: TLS off for every client, one connection,
+ * one transaction per load.
+ *
+ * <p>COPY contenders load {@value #COPY_ROWS} rows per invocation:
+ * <ul>
+ *   <li>{@code copyTextRows}, {@code copyBinaryRows}: {@code covetpg:copy} of a lazily generated
+ *       {@code Iterator<List<Object>>}, so covetpg's encoding is measured;</li>
+ *   <li>{@code copyTextBytes}: {@code covetpg:copy} of the same rows already in COPY text format
+ *       (a {@code byte[]} built once): the pass-through ceiling; {@code copyTextStream}: the same
+ *       bytes as an {@code InputStream} that hands them out 8 KiB at a time, as a file would;</li>
+ *   <li>{@code pgjdbcCopyManager}: pgjdbc's {@code CopyManager.copyIn} of the same bytes;</li>
+ *   <li>{@code psqlCopy}: {@code psql \copy} of the same bytes from a temporary file, including
+ *       psql's start-up and connection, which {@code psqlStartup} measures on its own.</li>
+ * </ul>
+ * Batch contenders insert {@value #BATCH_ROWS} rows per invocation, {@value #BATCH_SIZE} per round
+ * trip, all in one transaction:
+ * <ul>
+ *   <li>{@code batchUnnest}: {@code covetpg:batch?table=..&columns=..} (one
+ *       {@code INSERT .. SELECT FROM unnest(..)} per chunk);</li>
+ *   <li>{@code batchExecuteBatch}: {@code covetpg:batch?sql=INSERT .. VALUES ($1, $2)} (one
+ *       Bind/Execute per row, a chunk pipelined with one Sync);</li>
+ *   <li>{@code pgjdbcBatchRewrite}: pgjdbc {@code executeBatch} with
+ *       {@code reWriteBatchedInserts=true}, the usual JDBC peer.</li>
+ * </ul>
+ *
+ * <p>Each invocation is one load, timed alone ({@link Mode#SingleShotTime}); the table is
+ * truncated and a checkpoint taken before each, outside the timed part. The table is a plain
+ * (logged) table unless {@code -p unlogged=true}. Rows per second = rows / score.
+ * Quick run: {@code java -jar jmh/target/covetpg-jmh.jar BulkLoad -f 1 -wi 0 -i 1}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 10)
+@Fork(1)
+public class BulkLoadBenchmark {
+
+    static final int COPY_ROWS = 1_000_000;
+    static final int BATCH_ROWS = 100_000;
+    static final int BATCH_SIZE = 1000;
+    static final String TABLE = "covetpg_bulk_load";
+    static final String COPY_SQL = "COPY " + TABLE + " (id, v) FROM STDIN";
+    static final String INSERT_SQL = "INSERT INTO " + TABLE + " (id, v) VALUES ($1, $2)";
+
+    static final String COPY_TEXT_URI = "covetpg:copy?table=" + TABLE + "&columns=id,v&format=text";
+    static final String COPY_BINARY_URI = "covetpg:copy?table=" + TABLE + "&columns=id,v&format=binary";
+    static final String BATCH_UNNEST_URI = "covetpg:batch?table=" + TABLE + "&columns=id,v&batchSize=" + BATCH_SIZE;
+    static final String BATCH_SQL_URI = "covetpg:batch?batchSize=" + BATCH_SIZE + "&sql=" + INSERT_SQL;
+
+    /** true: an UNLOGGED table (no WAL written for its rows); false: a plain table. */
+    @Param("false")
+    boolean unlogged;
+
+    private TestDatabase db;
+    private CamelContext camel;
+    private ProducerTemplate template;
+    private Connection jdbc;
+    private Connection jdbcRewrite;
+    private byte[] textBytes;
+    private Path textFile;
+    private String psql;
+    private int expectedRows;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        db = TestDatabase.shared();
+        db.execute("DROP TABLE IF EXISTS " + TABLE,
+                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (id int, v int)");
+
+        CovetPgComponent covetpg = new CovetPgComponent();
+        covetpg.getConfiguration().setUrl(db.url());
+        covetpg.getConfiguration().setPassword(db.password());
+        covetpg.getConfiguration().setSslMode("disable");
+        covetpg.getConfiguration().setMinPoolSize(1);
+        covetpg.getConfiguration().setMaxPoolSize(2);
+        camel = new DefaultCamelContext();
+        camel.addComponent("covetpg", covetpg);
+        camel.start();
+        template = camel.createProducerTemplate();
+
+        jdbc = connect(false);
+        jdbcRewrite = connect(true);
+
+        textBytes = TestRows.textFormat(COPY_ROWS);
+        textFile = Files.createTempFile("covetpg-bulk-load", ".tsv");
+        Files.write(textFile, textBytes);
+        psql = findPsql();
+
+        System.out.println();
+        System.out.println("# server: " + db + ", " + db.queryValue("SELECT version()"));
+        System.out.println("# settings: fsync=" + db.queryValue("SHOW fsync")
+                + " synchronous_commit=" + db.queryValue("SHOW synchronous_commit")
+                + " wal_level=" + db.queryValue("SHOW wal_level")
+                + " shared_buffers=" + db.queryValue("SHOW shared_buffers")
+                + " max_wal_size=" + db.queryValue("SHOW max_wal_size")
+                + " ssl=" + db.queryValue("SHOW ssl")
+                + "; table " + TABLE + (unlogged ? " UNLOGGED" : " logged")
+                + "; " + textBytes.length + " bytes of COPY text for " + COPY_ROWS + " rows"
+                + "; psql: " + (psql == null ? "not found" : psql));
+    }
+
+    @Setup(Level.Iteration)
+    public void emptyTable() throws SQLException {
+        try (Statement st = jdbc.createStatement()) {
+            st.execute("TRUNCATE " + TABLE);
+            try {
+                // start every load with a clean WAL state, so a checkpoint does not land in one contender only
+                st.execute("CHECKPOINT");
+            } catch (SQLException notAllowed) {
+                // CHECKPOINT needs superuser or pg_checkpoint; the load is still valid without it
+            }
+        }
+        expectedRows = -1;
+    }
+
+    @TearDown(Level.Iteration)
+    public void checkRowCount() {
+        Object count = db.queryValue("SELECT count(*) FROM " + TABLE);
+        if (expectedRows >= 0 && ((Number) count).intValue() != expectedRows) {
+            throw new IllegalStateException("the table holds " + count + " rows after the load, expected " + expectedRows);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        closeQuietly(jdbc);
+        closeQuietly(jdbcRewrite);
+        if (template != null) {
+            template.stop();
+        }
+        if (camel != null) {
+            camel.stop();
+        }
+        if (textFile != null) {
+            Files.deleteIfExists(textFile);
+        }
+        db.execute("DROP TABLE IF EXISTS " + TABLE);
+    }
+
+    // ---- COPY, 1,000,000 rows ----
+
+    @Benchmark
+    public Object copyTextRows() {
+        return covetpgCopy(COPY_TEXT_URI, TestRows.lists(COPY_ROWS));
+    }
+
+    @Benchmark
+    public Object copyBinaryRows() {
+        return covetpgCopy(COPY_BINARY_URI, TestRows.lists(COPY_ROWS));
+    }
+
+    @Benchmark
+    public Object copyTextBytes() {
+        return covetpgCopy(COPY_TEXT_URI, textBytes);
+    }
+
+    /** The same bytes as an InputStream read 8 KiB at a time, as a File or socket body would be. */
+    @Benchmark
+    public Object copyTextStream() {
+        return covetpgCopy(COPY_TEXT_URI, new ChunkedInputStream(textBytes));
+    }
+
+    @Benchmark
+    public long pgjdbcCopyManager() throws SQLException, IOException {
+        long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL, new ByteArrayInputStream(textBytes));
+        return expect(copied, COPY_ROWS, "pgjdbc CopyManager");
+    }
+
+    @Benchmark
+    public int psqlCopy() throws IOException, InterruptedException {
+        runPsql("\\copy " + TABLE + " (id, v) FROM '" + textFile + "'");
+        expectedRows = COPY_ROWS;
+        return COPY_ROWS;
+    }
+
+    /** psql's start-up, connection and one trivial statement: what {@link #psqlCopy} pays besides the COPY. */
+    @Benchmark
+    public int psqlStartup() throws IOException, InterruptedException {
+        runPsql("SELECT 1");
+        return 1;
+    }
+
+    // ---- batch INSERT, 100,000 rows ----
+
+    @Benchmark
+    public Object batchUnnest() {
+        return covetpgBatch(BATCH_UNNEST_URI);
+    }
+
+    @Benchmark
+    public Object batchExecuteBatch() {
+        return covetpgBatch(BATCH_SQL_URI);
+    }
+
+    @Benchmark
+    public int pgjdbcBatchRewrite() throws SQLException {
+        int written = 0;
+        try (PreparedStatement ps = jdbcRewrite.prepareStatement("INSERT INTO " + TABLE + " (id, v) VALUES (?, ?)")) {
+            for (int i = 1; i <= BATCH_ROWS; i++) {
+                ps.setInt(1, i);
+                ps.setInt(2, TestRows.value(i));
+                ps.addBatch();
+                if (i % BATCH_SIZE == 0 || i == BATCH_ROWS) {
+                    for (int n : ps.executeBatch()) {
+                        // rewritten batches answer SUCCESS_NO_INFO (-2) per row
+                        written += n == Statement.SUCCESS_NO_INFO ? 1 : n;
+                    }
+                }
+            }
+            jdbcRewrite.commit();
+        } catch (SQLException e) {
+            jdbcRewrite.rollback();
+            throw e;
+        }
+        return (int) expect(written, BATCH_ROWS, "pgjdbc executeBatch");
+    }
+
+    // ---- helpers ----
+
+    private Object covetpgCopy(String uri, Object body) {
+        Exchange done = template.send(uri, exchange -> exchange.getIn().setBody(body));
+        if (done.getException() != null) {
+            throw new IllegalStateException(uri + " failed: " + done.getException().getMessage(), done.getException());
+        }
+        Number copied = done.getMessage().getHeader(CovetPgConstants.COPY_COUNT, Number.class);
+        return expect(copied == null ? -1 : copied.longValue(), COPY_ROWS, uri);
+    }
+
+    private Object covetpgBatch(String uri) {
+        Exchange done = template.send(uri, exchange -> exchange.getIn().setBody(TestRows.lists(BATCH_ROWS)));
+        if (done.getException() != null) {
+            throw new IllegalStateException(uri + " failed: " + done.getException().getMessage(), done.getException());
+        }
+        Number written = done.getMessage().getHeader(CovetPgConstants.UPDATE_COUNT, Number.class);
+        return expect(written == null ? -1 : written.longValue(), BATCH_ROWS, uri);
+    }
+
+    private long expect(long rows, int expected, String what) {
+        if (rows != expected) {
+            throw new IllegalStateException(what + " reported " + rows + " rows, expected " + expected);
+        }
+        expectedRows = expected;
+        return rows;
+    }
+
+    private void runPsql(String command) throws IOException, InterruptedException {
+        if (psql == null) {
+            throw new UnsupportedOperationException("psql not found (set PSQL or put it on PATH): the psql contender is skipped");
+        }
+        ProcessBuilder pb = new ProcessBuilder(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", db.host(), "-p", String.valueOf(db.port()), "-U", db.user(), "-d", db.database(),
+                "-c", command);
+        pb.environment().put("PGPASSWORD", db.password());
+        pb.environment().put("PGSSLMODE", "disable");
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        int exit = pb.start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("psql exited with " + exit + " running " + command);
+        }
+    }
+
+    private Connection connect(boolean rewrite) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", db.user());
+        props.setProperty("password", db.password());
+        props.setProperty("sslmode", "disable");
+        if (rewrite) {
+            props.setProperty("reWriteBatchedInserts", "true");
+        }
+        Connection c = DriverManager.getConnection(db.jdbcUrl(), props);
+        // a batch is one transaction, as covetpg:batch's is; COPY is one statement either way
+        c.setAutoCommit(!rewrite);
+        return c;
+    }
+
+    private static String findPsql() {
+        String configured = System.getenv("PSQL");
+        if (configured != null && new File(configured).canExecute()) {
+            return configured;
+        }
+        String path = System.getenv("PATH");
+        List<String> dirs = new ArrayList<>(List.of(path == null ? new String[0] : path.split(File.pathSeparator)));
+        dirs.add("/usr/bin");
+        for (String dir : dirs) {
+            File candidate = new File(dir, "psql");
+            if (candidate.canExecute()) {
+                return candidate.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    /** Reads a byte array like a file: no bulk {@code transferTo}, at most 8 KiB per read. */
+    private static final class ChunkedInputStream extends InputStream {
+        private final byte[] data;
+        private int pos;
+
+        ChunkedInputStream(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            return pos < data.length ? data[pos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            if (pos >= data.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(len, 8192), data.length - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing at the end of a benchmark
+            }
+        }
+    }
+}
