@@ -62,11 +62,19 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "pipelininglimit":
         case "pipeliningLimit": getOrCreateConfiguration(target).setPipeliningLimit(property(camelContext, int.class, value)); return true;
+        case "poolutilizationwarningratio":
+        case "poolUtilizationWarningRatio": getOrCreateConfiguration(target).setPoolUtilizationWarningRatio(property(camelContext, double.class, value)); return true;
+        case "poolwarningdelay":
+        case "poolWarningDelay": getOrCreateConfiguration(target).setPoolWarningDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "poolwarninginterval":
+        case "poolWarningInterval": getOrCreateConfiguration(target).setPoolWarningInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "querytimeout":
         case "queryTimeout": getOrCreateConfiguration(target).setQueryTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "serversettings":
         case "serverSettings": getOrCreateConfiguration(target).setServerSettings(property(camelContext, java.util.Map.class, value)); return true;
+        case "slowquerythreshold":
+        case "slowQueryThreshold": getOrCreateConfiguration(target).setSlowQueryThreshold(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "sslcert":
         case "sslCert": getOrCreateConfiguration(target).setSslCert(property(camelContext, java.lang.String.class, value)); return true;
         case "sslkey":
@@ -124,11 +132,19 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "password": return java.lang.String.class;
         case "pipelininglimit":
         case "pipeliningLimit": return int.class;
+        case "poolutilizationwarningratio":
+        case "poolUtilizationWarningRatio": return double.class;
+        case "poolwarningdelay":
+        case "poolWarningDelay": return long.class;
+        case "poolwarninginterval":
+        case "poolWarningInterval": return long.class;
         case "port": return java.lang.Integer.class;
         case "querytimeout":
         case "queryTimeout": return long.class;
         case "serversettings":
         case "serverSettings": return java.util.Map.class;
+        case "slowquerythreshold":
+        case "slowQueryThreshold": return long.class;
         case "sslcert":
         case "sslCert": return java.lang.String.class;
         case "sslkey":
@@ -182,11 +198,19 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "pipelininglimit":
         case "pipeliningLimit": return getOrCreateConfiguration(target).getPipeliningLimit();
+        case "poolutilizationwarningratio":
+        case "poolUtilizationWarningRatio": return getOrCreateConfiguration(target).getPoolUtilizationWarningRatio();
+        case "poolwarningdelay":
+        case "poolWarningDelay": return getOrCreateConfiguration(target).getPoolWarningDelay();
+        case "poolwarninginterval":
+        case "poolWarningInterval": return getOrCreateConfiguration(target).getPoolWarningInterval();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "querytimeout":
         case "queryTimeout": return getOrCreateConfiguration(target).getQueryTimeout();
         case "serversettings":
         case "serverSettings": return getOrCreateConfiguration(target).getServerSettings();
+        case "slowquerythreshold":
+        case "slowQueryThreshold": return getOrCreateConfiguration(target).getSlowQueryThreshold();
         case "sslcert":
         case "sslCert": return getOrCreateConfiguration(target).getSslCert();
         case "sslkey":

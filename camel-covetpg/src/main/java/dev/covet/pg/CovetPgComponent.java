@@ -3,11 +3,15 @@ package dev.covet.pg;
 import dev.covet.pg.client.ClientSettings;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PoolStatistics;
+import dev.covet.pg.health.CovetPgHealthCheck;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Endpoint;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.annotations.Component;
@@ -21,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * second database is a second component instance under another name.
  */
 @Component("covetpg")
+@ManagedResource(description = "covetpg: the PostgreSQL connection pool of this component, its statistics and its configuration")
 public class CovetPgComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(CovetPgComponent.class);
@@ -35,6 +40,8 @@ public class CovetPgComponent extends DefaultComponent {
     private boolean ownsVertx;
     private PgClient client;
     private ExecutorService completionExecutor;
+    private CovetPgHealthCheck healthCheck;
+    private AutoCloseable meters;
 
     public CovetPgComponent() {
     }
@@ -88,10 +95,56 @@ public class CovetPgComponent extends DefaultComponent {
             closeClient();
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+        registerHealthCheck();
+        bindMeters();
+    }
+
+    /**
+     * Micrometer is optional: the binding's class is loaded only when Micrometer is on the
+     * classpath, and binds only when a MeterRegistry is in the Camel registry.
+     */
+    private void bindMeters() {
+        if (getCamelContext().getClassResolver().resolveClass("io.micrometer.core.instrument.MeterRegistry") != null) {
+            meters = dev.covet.pg.metrics.CovetPgMeters.bind(getCamelContext(), client, componentName());
+        }
+    }
+
+    /**
+     * Joins Camel's health checks when the application has a health-check registry (camel-health
+     * or a runtime's equivalent on the classpath); the check's id is the name the component is
+     * registered under, so a second database's component has its own.
+     */
+    private void registerHealthCheck() {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (registry == null) {
+            return;
+        }
+        healthCheck = new CovetPgHealthCheck(componentName(), client);
+        registry.register(healthCheck);
+    }
+
+    private String componentName() {
+        for (String name : getCamelContext().getComponentNames()) {
+            if (getCamelContext().hasComponent(name) == this) {
+                return name;
+            }
+        }
+        return "covetpg";
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (meters != null) {
+            meters.close();
+            meters = null;
+        }
+        if (healthCheck != null) {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+            if (registry != null) {
+                registry.unregister(healthCheck);
+            }
+            healthCheck = null;
+        }
         closeClient();
         if (completionExecutor != null) {
             getCamelContext().getExecutorServiceManager().shutdown(completionExecutor);
@@ -147,5 +200,116 @@ public class CovetPgComponent extends DefaultComponent {
     /** The Vert.x instance to run on; when none is given the component owns one. */
     public void setVertx(Vertx vertx) {
         this.vertx = vertx;
+    }
+
+    // JMX (Camel's management, with camel-management on the classpath): the pool as it is now and
+    // the settings it runs with. Settings are the resolved ones (url merged with the separate
+    // options); credentials are masked, as everywhere else.
+
+    private ClientSettings effectiveSettings() {
+        PgClient c = client;
+        if (c != null) {
+            return c.settings();
+        }
+        try {
+            return configuration.toClientSettings();
+        } catch (IllegalArgumentException invalid) {
+            return null; // start-up reports it; a management view should not fail over it
+        }
+    }
+
+    @ManagedAttribute(description = "Connections open now (in use and idle)")
+    public int getPoolSize() {
+        return getPoolStatistics().size();
+    }
+
+    @ManagedAttribute(description = "Connections lent to an operation now")
+    public int getPoolInUse() {
+        return getPoolStatistics().inUse();
+    }
+
+    @ManagedAttribute(description = "Open connections nobody holds")
+    public int getPoolIdle() {
+        return getPoolStatistics().idle();
+    }
+
+    @ManagedAttribute(description = "Operations waiting for a connection now")
+    public int getPoolWaiting() {
+        return getPoolStatistics().waiting();
+    }
+
+    @ManagedAttribute(description = "Connections lent since start")
+    public long getPoolTotalAcquired() {
+        return getPoolStatistics().totalAcquired();
+    }
+
+    @ManagedAttribute(description = "Waits for a connection that ended without one (acquireTimeout, full wait queue) since start")
+    public long getPoolTotalTimeouts() {
+        return getPoolStatistics().totalTimeouts();
+    }
+
+    @ManagedAttribute(description = "Server and database: host:port/database")
+    public String getTarget() {
+        ClientSettings s = effectiveSettings();
+        return s == null ? null : s.target();
+    }
+
+    @ManagedAttribute(description = "Role the pool connects as")
+    public String getUser() {
+        ClientSettings s = effectiveSettings();
+        return s == null ? null : s.user();
+    }
+
+    @ManagedAttribute(description = "The url option with its password masked")
+    public String getUrl() {
+        return configuration.getUrl() == null ? null : dev.covet.pg.client.PgUrl.redact(configuration.getUrl());
+    }
+
+    @ManagedAttribute(description = "Whether a password is set (masked: never shown)")
+    public String getPassword() {
+        ClientSettings s = effectiveSettings();
+        return s == null || s.password() == null || s.password().isEmpty() ? "" : "xxxxxx";
+    }
+
+    @ManagedAttribute(description = "TLS mode (sslMode)")
+    public String getSslMode() {
+        ClientSettings s = effectiveSettings();
+        return s == null ? null : s.sslMode().toString();
+    }
+
+    @ManagedAttribute(description = "application_name, as seen in pg_stat_activity")
+    public String getApplicationName() {
+        ClientSettings s = effectiveSettings();
+        return s == null ? null : s.applicationName();
+    }
+
+    @ManagedAttribute(description = "minPoolSize")
+    public int getMinPoolSize() {
+        return configuration.getMinPoolSize();
+    }
+
+    @ManagedAttribute(description = "maxPoolSize")
+    public int getMaxPoolSize() {
+        return configuration.getMaxPoolSize();
+    }
+
+    @ManagedAttribute(description = "acquireTimeout in milliseconds (0: wait forever)")
+    public long getAcquireTimeout() {
+        return configuration.getAcquireTimeout();
+    }
+
+    @ManagedAttribute(description = "queryTimeout in milliseconds (0: none)")
+    public long getQueryTimeout() {
+        return configuration.getQueryTimeout();
+    }
+
+    @ManagedAttribute(description = "commandTimeout in milliseconds (0: none)")
+    public long getCommandTimeout() {
+        return configuration.getCommandTimeout();
+    }
+
+    @ManagedAttribute(description = "slowQueryThreshold in milliseconds (0: slow-query log off)")
+    public long getSlowQueryThreshold() {
+        return configuration.getSlowQueryThreshold();
     }
 }

@@ -1,6 +1,7 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.ClientSettings;
+import dev.covet.pg.client.MonitorSettings;
 import dev.covet.pg.client.PgUrl;
 import dev.covet.pg.client.SslMode;
 import java.util.LinkedHashMap;
@@ -97,6 +98,22 @@ public class CovetPgConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "256", description = "Most commands in flight on one connection at once (pipelining).")
     private int pipeliningLimit = 256;
 
+    @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
+              description = "Statements that run longer than this are logged once at WARN (logger dev.covet.pg.SlowQuery) with the duration, the operation"
+                            + " and the statement's text with string literals blanked; parameter values and credentials are never logged. The time counts from"
+                            + " when the statement is sent, waiting for a connection excluded. 0 turns the log off.")
+    private long slowQueryThreshold;
+    @UriParam(label = "pool", defaultValue = "10s", javaType = "java.time.Duration",
+              description = "How long operations must have been waiting for a connection, or the pool stayed at or above poolUtilizationWarningRatio, before a"
+                            + " warning is logged (logger dev.covet.pg.PoolWarnings). The pool is sampled by a timer, not per exchange. 0 turns these warnings off.")
+    private long poolWarningDelay = 10_000;
+    @UriParam(label = "pool", defaultValue = "0.8",
+              description = "Share of maxPoolSize in use (above 0, at most 1) at or above which the pool counts as busy for the warning of poolWarningDelay.")
+    private double poolUtilizationWarningRatio = 0.8;
+    @UriParam(label = "pool", defaultValue = "60s", javaType = "java.time.Duration",
+              description = "At most one pool warning of each kind (exhausted, busy) is logged per this interval while the condition lasts. At least 1s.")
+    private long poolWarningInterval = 60_000;
+
     /** Merges {@link #url} with the separate options and checks every value. */
     public ClientSettings toClientSettings() {
         PgUrl parsed = url == null || url.isBlank() ? null : PgUrl.parse(url);
@@ -121,7 +138,8 @@ public class CovetPgConfiguration implements Cloneable {
                 settings,
                 resolvedConnectTimeout,
                 minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout, idleTimeout, maxLifetime,
-                queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize, pipeliningLimit);
+                queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize, pipeliningLimit,
+                new MonitorSettings(slowQueryThreshold, poolWarningDelay, poolUtilizationWarningRatio, poolWarningInterval));
     }
 
     private static String first(String option, String fromUrl, String fallback) {
@@ -206,4 +224,12 @@ public class CovetPgConfiguration implements Cloneable {
     public void setMaxCacheableStatementSize(int maxCacheableStatementSize) { this.maxCacheableStatementSize = maxCacheableStatementSize; }
     public int getPipeliningLimit() { return pipeliningLimit; }
     public void setPipeliningLimit(int pipeliningLimit) { this.pipeliningLimit = pipeliningLimit; }
+    public long getSlowQueryThreshold() { return slowQueryThreshold; }
+    public void setSlowQueryThreshold(long slowQueryThreshold) { this.slowQueryThreshold = slowQueryThreshold; }
+    public long getPoolWarningDelay() { return poolWarningDelay; }
+    public void setPoolWarningDelay(long poolWarningDelay) { this.poolWarningDelay = poolWarningDelay; }
+    public double getPoolUtilizationWarningRatio() { return poolUtilizationWarningRatio; }
+    public void setPoolUtilizationWarningRatio(double poolUtilizationWarningRatio) { this.poolUtilizationWarningRatio = poolUtilizationWarningRatio; }
+    public long getPoolWarningInterval() { return poolWarningInterval; }
+    public void setPoolWarningInterval(long poolWarningInterval) { this.poolWarningInterval = poolWarningInterval; }
 }

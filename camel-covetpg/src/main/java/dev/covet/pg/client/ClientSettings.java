@@ -30,10 +30,12 @@ public record ClientSettings(
         long commandTimeout,
         int statementCacheSize,
         int maxCacheableStatementSize,
-        int pipeliningLimit) {
+        int pipeliningLimit,
+        MonitorSettings monitor) {
 
     public ClientSettings {
         serverSettings = Map.copyOf(serverSettings);
+        monitor = monitor == null ? MonitorSettings.OFF : monitor;
         require(host != null && !host.isBlank(), "host", host, "a host name or address");
         require(port >= 1 && port <= 65535, "port", port, "between 1 and 65535");
         require(database != null && !database.isBlank(), "database", database, "a database name");

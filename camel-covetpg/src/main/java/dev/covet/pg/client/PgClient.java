@@ -29,6 +29,10 @@ public final class PgClient {
     private final ClientSettings settings;
     private final String name;
     private Pool pool;
+    private final SlowQueryLog slowQueries;
+    private final PoolWarnings poolWarnings;
+    private long poolWarningTimer = -1;
+    private volatile OperationListener listener;
 
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -39,6 +43,8 @@ public final class PgClient {
         this.vertx = vertx;
         this.settings = settings;
         this.name = name;
+        this.slowQueries = new SlowQueryLog(settings.monitor().slowQueryThreshold(), settings.target());
+        this.poolWarnings = new PoolWarnings(this::statistics, settings.monitor(), settings.target());
     }
 
     public ClientSettings settings() {
@@ -65,6 +71,10 @@ public final class PgClient {
                 Throwable first = opened.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(ar.cause());
                 return Future.failedFuture(PgErrors.translate(first, settings, "opening minPoolSize="
                         + settings.minPoolSize() + " connections"));
+            }
+            if (poolWarnings.enabled()) {
+                // from here on: opening minPoolSize connections at start counts as waiting, and is no warning
+                poolWarningTimer = vertx.setPeriodic(poolWarnings.samplePeriodMillis(), id -> poolWarnings.sample(System.nanoTime()));
             }
             return Future.succeededFuture();
         });
@@ -108,7 +118,7 @@ public final class PgClient {
                         }
                         return Future.failedFuture("commandTimeout");
                     }
-                    Future<RowSet<Row>> executed = execute(lease.connection(), sql, tuple, queryTimeout);
+                    Future<RowSet<Row>> executed = timed("query", sql, () -> execute(lease.connection(), sql, tuple, queryTimeout));
                     return session != null ? executed : executed.eventually(v -> lease.release());
                 })
                 .onComplete(ar -> {
@@ -159,11 +169,11 @@ public final class PgClient {
         Future<RowCursor> opened;
         if (session != null) {
             SqlConnection connection = session.lease().connection();
-            opened = connection.prepare(sql).map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
+            opened = timed("cursor open", sql, () -> connection.prepare(sql)).map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
                     commit -> Future.succeededFuture()));
         } else {
             opened = acquire().compose(lease -> lease.connection().begin()
-                    .compose(tx -> lease.connection().prepare(sql)
+                    .compose(tx -> timed("cursor open", sql, () -> lease.connection().prepare(sql))
                             .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
                                     // the cursor's own transaction and connection end with it
                                     commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
@@ -182,7 +192,8 @@ public final class PgClient {
         List<Tuple> tuples = new ArrayList<>(sets.size());
         sets.forEach(set -> tuples.add(TypeMapping.tuple(set)));
         String what = describe(sql, -1);
-        return acquire().compose(lease -> lease.connection().preparedQuery(sql).executeBatch(tuples).eventually(v -> lease.release()))
+        return acquire().compose(lease -> timed("batch", sql, () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
+                        .eventually(v -> lease.release()))
                 .transform(ar -> {
                     if (ar.failed()) {
                         return Future.failedFuture(PgErrors.translate(ar.cause(), settings, what));
@@ -240,7 +251,80 @@ public final class PgClient {
                 acquired.get(), timeouts.get());
     }
 
+    /**
+     * Opens a connection of its own (not one of the pool's, so a busy pool does not read as a
+     * server that is down), runs {@code SELECT 1} and closes it; completes with the time taken in
+     * ms, or fails with a {@link CovetPgException} (SQLSTATE kept) within {@code timeoutMillis}.
+     */
+    public Future<Long> probe(long timeoutMillis) {
+        long started = System.nanoTime();
+        Promise<Long> result = Promise.promise();
+        long timer = vertx.setTimer(timeoutMillis, id -> result.tryFail(new CovetPgTimeoutException("No answer from "
+                + settings.target() + " within " + timeoutMillis + " ms while checking the connection", null, null)));
+        PgConnection.connect(vertx, PgOptionsFactory.connectOptions(settings))
+                // closed even when the answer comes after the timeout, so a late connection does not leak
+                .compose(connection -> connection.query("SELECT 1").execute().eventually(v -> connection.close()))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    if (ar.succeeded()) {
+                        result.tryComplete(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                    } else {
+                        result.tryFail(PgErrors.translate(ar.cause(), settings, "checking the connection"));
+                    }
+                });
+        return result.future();
+    }
+
+    /**
+     * A statement's future, timed from now for the slow-query log and the listener (the
+     * connection is already held, so waiting for the pool does not count: that is what the pool
+     * warnings report).
+     */
+    private <T> Future<T> timed(String operation, String sql, java.util.function.Supplier<Future<T>> statement) {
+        long started = System.nanoTime();
+        Future<T> future = statement.get();
+        future.onComplete(ar -> finished(operation, sql, System.nanoTime() - started, ar.succeeded() ? ar.result() : null,
+                ar.succeeded()));
+        return future;
+    }
+
+    /** Reports one statement's end to the slow-query log and the listener; {@code result} gives the row count. */
+    void finished(String operation, String sql, long nanos, Object result, boolean succeeded) {
+        slowQueries.finished(operation, sql, nanos, succeeded);
+        OperationListener l = listener;
+        if (l != null) {
+            l.finished(operation, succeeded, nanos, rows(result));
+        }
+    }
+
+    private static long rows(Object result) {
+        if (result instanceof QueryResult q) {
+            return q.rowCount();
+        }
+        long total = 0;
+        if (result instanceof RowSet<?> first) {
+            for (RowSet<?> r = first; r != null; r = r.next()) {
+                total += r.rowCount();
+            }
+        }
+        return total;
+    }
+
+    /** Who is told of every statement's end (the metrics binding); null for nobody. */
+    public void setOperationListener(OperationListener listener) {
+        this.listener = listener;
+    }
+
+    /** Whether the calling thread is a Vert.x event loop, where nothing may wait. */
+    public static boolean onEventLoop() {
+        return io.vertx.core.Context.isOnEventLoopThread();
+    }
+
     public Future<Void> close() {
+        if (poolWarningTimer >= 0) {
+            vertx.cancelTimer(poolWarningTimer);
+            poolWarningTimer = -1;
+        }
         return pool == null ? Future.succeededFuture() : pool.close();
     }
 

@@ -108,12 +108,13 @@ public final class PgSession implements AutoCloseable {
     }
 
     public QueryResult query(String sql, List<?> params) {
-        return QueryResult.of(await(lease.connection().preparedQuery(sql).execute(TypeMapping.tuple(params)), describe(sql)));
+        return timed("query", sql, () -> QueryResult.of(await(lease.connection().preparedQuery(sql).execute(TypeMapping.tuple(params)),
+                describe(sql))));
     }
 
     /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
     public long executeBatch(String sql, List<Tuple> batch) {
-        RowSet<Row> result = await(lease.connection().preparedQuery(sql).executeBatch(batch), describe(sql));
+        RowSet<Row> result = timed("batch", sql, () -> await(lease.connection().preparedQuery(sql).executeBatch(batch), describe(sql)));
         long total = 0;
         for (RowSet<Row> r = result; r != null; r = r.next()) {
             total += r.rowCount();
@@ -131,6 +132,19 @@ public final class PgSession implements AutoCloseable {
         java.util.LinkedHashMap<String, String> types = new java.util.LinkedHashMap<>();
         result.rows().forEach(row -> types.put((String) row.get("attname"), (String) row.get("type")));
         return types;
+    }
+
+    private <T> T timed(String operation, String sql, java.util.function.Supplier<T> statement) {
+        long started = System.nanoTime();
+        T result = null;
+        boolean succeeded = false;
+        try {
+            result = statement.get();
+            succeeded = true;
+            return result;
+        } finally {
+            client.finished(operation, sql, System.nanoTime() - started, result, succeeded);
+        }
     }
 
     /** Waits for a future of this session on the caller's thread, translating failures. */

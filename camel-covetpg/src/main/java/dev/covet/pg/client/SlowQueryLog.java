@@ -1,0 +1,44 @@
+package dev.covet.pg.client;
+
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs, once per statement, each one that took longer than {@code slowQueryThreshold}. The line
+ * holds the duration, the operation, the outcome and the statement's text with its string
+ * literals blanked; parameter values are never passed in, so they cannot leak into the log.
+ */
+final class SlowQueryLog {
+
+    /** A stable logger name, so operators can route these lines to their own appender. */
+    static final Logger LOG = LoggerFactory.getLogger("dev.covet.pg.SlowQuery");
+
+    private static final int MAX_SQL_LENGTH = 500;
+    // a literal written into the SQL by hand may be a secret just as a parameter may
+    private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^']|'')*'");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    private final long thresholdNanos;
+    private final String target;
+
+    SlowQueryLog(long thresholdMillis, String target) {
+        this.thresholdNanos = TimeUnit.MILLISECONDS.toNanos(thresholdMillis);
+        this.target = target;
+    }
+
+    void finished(String operation, String sql, long took, boolean succeeded) {
+        if (thresholdNanos > 0 && took >= thresholdNanos && LOG.isWarnEnabled()) {
+            LOG.warn("Slow covetpg {} on {}: {} ms (slowQueryThreshold={} ms, {}): {}", operation, target,
+                    TimeUnit.NANOSECONDS.toMillis(took), TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
+                    succeeded ? "succeeded" : "failed", printable(sql));
+        }
+    }
+
+    /** The statement as it may be logged: literals blanked, whitespace folded, bounded in length. */
+    static String printable(String sql) {
+        String text = WHITESPACE.matcher(STRING_LITERAL.matcher(sql).replaceAll("'?'")).replaceAll(" ").trim();
+        return text.length() > MAX_SQL_LENGTH ? text.substring(0, MAX_SQL_LENGTH) + "..." : text;
+    }
+}

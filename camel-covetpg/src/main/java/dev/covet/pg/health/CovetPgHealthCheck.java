@@ -1,0 +1,104 @@
+package dev.covet.pg.health;
+
+import dev.covet.pg.client.CovetPgException;
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.PoolStatistics;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckResultBuilder;
+
+/**
+ * A readiness check of one covetpg component: UP when a connection to the server can be opened
+ * and answers {@code SELECT 1}, DOWN with the reason (SQLSTATE, error) otherwise; both with the
+ * target and the pool's statistics. It is not a liveness check: restarting the application does
+ * not bring a database back, and a liveness failure would restart every replica of it at once.
+ */
+public final class CovetPgHealthCheck implements HealthCheck {
+
+    /** A health probe must answer well within an orchestrator's probe timeout, whatever connectTimeout says. */
+    static final long PROBE_TIMEOUT_MILLIS = 5_000;
+
+    private final String id;
+    private final PgClient client;
+    private final AtomicReference<Result> last = new AtomicReference<>();
+    private volatile boolean enabled = true;
+
+    public CovetPgHealthCheck(String id, PgClient client) {
+        this.id = id;
+        this.client = client;
+    }
+
+    @Override
+    public String getGroup() {
+        return "covetpg";
+    }
+
+    @Override
+    public String getId() {
+        return id;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    public Result call(Map<String, Object> options) {
+        long timeout = client.settings().connectTimeout() > 0
+                ? Math.min(client.settings().connectTimeout(), PROBE_TIMEOUT_MILLIS) : PROBE_TIMEOUT_MILLIS;
+        var probe = client.probe(timeout).toCompletionStage().toCompletableFuture();
+        if (PgClient.onEventLoop()) {
+            // waiting here would stall the event loop (and the probe, which needs it): answer with
+            // the previous result and let this probe's result serve the next call
+            probe.whenComplete((ms, failure) -> last.set(result(ms, failure)));
+            Result previous = last.get();
+            return previous != null ? previous
+                    : HealthCheckResultBuilder.on(this).unknown().message("First check still running").build();
+        }
+        Result result;
+        try {
+            // the probe completes within its timeout; the extra second only guards against a stuck event loop
+            result = result(probe.get(timeout + 1000, TimeUnit.MILLISECONDS), null);
+        } catch (ExecutionException e) {
+            result = result(null, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            result = result(null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = result(null, e);
+        }
+        last.set(result);
+        return result;
+    }
+
+    private Result result(Long millis, Throwable failure) {
+        HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this)
+                .detail("target", client.settings().target());
+        PoolStatistics pool = client.statistics();
+        builder.detail("pool.size", pool.size()).detail("pool.in.use", pool.inUse()).detail("pool.idle", pool.idle())
+                .detail("pool.waiting", pool.waiting()).detail("pool.max", pool.max())
+                .detail("pool.total.timeouts", pool.totalTimeouts());
+        if (failure == null) {
+            return builder.up().detail("response.time.ms", millis).build();
+        }
+        builder.down().error(failure).message("No connection to " + client.settings().target() + ": " + failure.getMessage());
+        if (failure instanceof CovetPgException pg && pg.getSqlState() != null) {
+            builder.detail("sql.state", pg.getSqlState());
+        }
+        return builder.build();
+    }
+}
