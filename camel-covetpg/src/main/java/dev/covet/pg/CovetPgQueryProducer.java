@@ -109,9 +109,13 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
                 callback.done(false);
             }
         };
+        java.util.concurrent.ExecutorService executor = getEndpoint().getComponent().executor();
         try {
-            getEndpoint().getComponent().executor().execute(task);
-        } catch (RejectedExecutionException | NullPointerException stopping) {
+            if (executor == null) {
+                throw new RejectedExecutionException("the component has stopped");
+            }
+            executor.execute(task);
+        } catch (RejectedExecutionException stopping) {
             // the component is stopping: finish here rather than lose the exchange
             task.run();
         }
