@@ -184,6 +184,12 @@ public class CovetPgComponent extends DefaultComponent {
         return c == null ? new PoolStatistics(0, 0, 0, 0, configuration.getMaxPoolSize(), 0, 0) : c.statistics();
     }
 
+    /** The last statements the slow-query log reported (at most 20), oldest first; empty when stopped or the log is off. */
+    public java.util.List<dev.covet.pg.client.SlowQuery> getRecentSlowQueries() {
+        PgClient c = client;
+        return c == null ? java.util.List.of() : c.recentSlowQueries();
+    }
+
     public CovetPgConfiguration getConfiguration() {
         return configuration;
     }

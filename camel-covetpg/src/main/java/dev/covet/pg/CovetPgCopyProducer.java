@@ -134,6 +134,10 @@ public class CovetPgCopyProducer extends BulkProducer {
             throw new IllegalArgumentException("covetpg:copy with sql cannot encode rows in binary (it needs the column types): use table and columns");
         }
         RowEncoder encoder = bytes == null ? RowEncoder.of(e.getFormat(), target == null ? List.of() : target.types()) : null;
+        // timed from the statement to the server's completion, reading the body included: that is what holds the connection
+        long started = System.nanoTime();
+        long copied = 0;
+        boolean succeeded = false;
         try (CopyInStream stream = start(session, sql)) {
             if (bytes != null) {
                 try (InputStream in = bytes) {
@@ -142,9 +146,13 @@ public class CovetPgCopyProducer extends BulkProducer {
             } else {
                 writeRows(BodyItems.of(body), target, encoder, stream);
             }
-            return stream.finish();
+            copied = stream.finish();
+            succeeded = true;
+            return copied;
         } catch (CopyFailedException failed) {
             throw translate(session, failed, sql);
+        } finally {
+            session.copyFinished(true, sql, System.nanoTime() - started, copied, succeeded);
         }
     }
 
@@ -213,12 +221,19 @@ public class CovetPgCopyProducer extends BulkProducer {
             sql = e.getSql();
         }
         CopyOutStream stream;
+        long started = System.nanoTime();
+        boolean began = false;
         try {
             stream = CopyOut.start(session.connection(), sql);
+            began = true;
         } catch (CopyFailedException failed) {
             throw translate(session, failed, sql);
+        } finally {
+            if (!began) {
+                session.copyFinished(false, sql, System.nanoTime() - started, 0, false);
+            }
         }
-        SessionStream body = new SessionStream(stream, ownSession ? session : null);
+        SessionStream body = new SessionStream(stream, ownSession ? session : null, session, sql, started);
         if (!ownSession) {
             session.closeBeforeEnd(body); // read it inside the transacted block; whatever is left ends with it
         }
@@ -237,19 +252,70 @@ public class CovetPgCopyProducer extends BulkProducer {
         return session.translate(cause, "running [" + sql + "]");
     }
 
-    /** The COPY's output; closing it ends the COPY (if unread) and gives the connection back (unless a route transaction holds it). */
+    /**
+     * The COPY's output; closing it ends the COPY (if unread) and gives the connection back (unless
+     * a route transaction holds it). The COPY is reported to the slow-query log and the metrics
+     * when the reader reaches its end (or its failure), or when the stream is closed before that
+     * (as failed: the COPY is cancelled then).
+     */
     private static final class SessionStream extends FilterInputStream {
+        private final CopyOutStream copy;
         private final PgSession session;
+        private final PgSession reportTo;
+        private final String sql;
+        private final long started;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final AtomicBoolean reported = new AtomicBoolean();
 
-        SessionStream(CopyOutStream in, PgSession session) {
+        /** @param session the session to close with the stream, or null (a route transaction's) */
+        SessionStream(CopyOutStream in, PgSession session, PgSession reportTo, String sql, long started) {
             super(in);
+            this.copy = in;
             this.session = session;
+            this.reportTo = reportTo;
+            this.sql = sql;
+            this.started = started;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                int b = super.read();
+                if (b < 0) {
+                    report();
+                }
+                return b;
+            } catch (IOException | RuntimeException e) {
+                report();
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                int n = super.read(b, off, len);
+                if (n < 0) {
+                    report();
+                }
+                return n;
+            } catch (IOException | RuntimeException e) {
+                report();
+                throw e;
+            }
+        }
+
+        private void report() {
+            if (reported.compareAndSet(false, true)) {
+                long rows = copy.rowCount(); // -1 unless the server completed the COPY
+                reportTo.copyFinished(false, sql, System.nanoTime() - started, Math.max(0, rows), rows >= 0);
+            }
         }
 
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
+                report();
                 try {
                     in.close();
                 } catch (IOException | RuntimeException e) {

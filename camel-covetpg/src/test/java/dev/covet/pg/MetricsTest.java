@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
 /** Micrometer meters, bound when a MeterRegistry is in the Camel registry, read from a SimpleMeterRegistry. */
@@ -41,6 +46,73 @@ class MetricsTest extends CovetPgTestSupport {
 
         context.stop();
         assertThat(meters.find("covetpg.pool.size").gauges()).as("meters removed on stop").isEmpty();
+    }
+
+    @Test
+    void copyRowsAndTheWaitForAConnectionAreMetered() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext context = newContext(c -> c.setMaxPoolSize(2), new RouteBuilder() {
+            @Override
+            public void configure() {
+                // read the COPY's output inside the exchange, as a route does: its end is what is reported
+                from("direct:copy-out").to("covetpg:copy?sql=RAW(COPY (SELECT generate_series(1, 7)) TO STDOUT)")
+                        .convertBodyTo(byte[].class);
+            }
+        });
+        context.getRegistry().bind("meters", meters);
+        context.start();
+        String table = table("copy_metered");
+        db.execute("CREATE TABLE " + table + " (id int)");
+        long acquiredBefore = covetpg(context).getPoolStatistics().totalAcquired();
+
+        List<List<Integer>> rows = IntStream.rangeClosed(1, 1000).mapToObj(List::of).toList();
+        Exchange in = send(context, "covetpg:copy?table=" + table + "&columns=id", rows);
+        assertThat(in.getException()).isNull();
+        assertThat(send(context, "covetpg:copy?sql=COPY " + table + " FROM STDIN", "1001\n1002\n".getBytes(StandardCharsets.UTF_8))
+                .getException()).isNull();
+        Exchange out = template(context).send("direct:copy-out", e -> { });
+        assertThat(out.getException()).isNull();
+        assertThat(new String(out.getMessage().getBody(byte[].class), StandardCharsets.UTF_8)).startsWith("1\n2\n");
+        assertThat(send(context, "covetpg:copy?sql=COPY no_such_table_" + System.nanoTime() + " FROM STDIN", "1\n").getException())
+                .isNotNull();
+
+        assertThat(meters.get("covetpg.copy.rows").tags("component", "covetpg", "direction", "in").counter().count())
+                .as("the server's counts of both COPY IN").isEqualTo(1002);
+        assertThat(meters.get("covetpg.copy.rows").tags("direction", "out").counter().count()).isEqualTo(7);
+        assertThat(meters.find("covetpg.rows").tags("operation", "copy in").counter()).as("COPY rows are not statement rows").isNull();
+        assertThat(meters.get("covetpg.operations").tags("operation", "copy in", "outcome", "success").timer().count()).isEqualTo(2);
+        assertThat(meters.get("covetpg.operations").tags("operation", "copy in", "outcome", "failure").timer().count()).isEqualTo(1);
+        assertThat(meters.get("covetpg.operations").tags("operation", "copy out", "outcome", "success").timer().count()).isEqualTo(1);
+
+        Timer acquire = meters.get("covetpg.pool.acquire").tags("component", "covetpg", "outcome", "success").timer();
+        long acquired = covetpg(context).getPoolStatistics().totalAcquired() - acquiredBefore;
+        assertThat(acquire.count()).as("one wait per connection lent").isEqualTo(acquired).isGreaterThanOrEqualTo(4);
+        assertThat(acquire.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+
+        context.stop();
+        assertThat(meters.find("covetpg.pool.acquire").timers()).as("meters removed on stop").isEmpty();
+        assertThat(meters.find("covetpg.copy.rows").counters()).isEmpty();
+    }
+
+    @Test
+    void aWaitThatEndsWithoutAConnectionIsTimedAsAFailure() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext context = newContext(c -> {
+            c.setMinPoolSize(1);
+            c.setMaxPoolSize(1);
+            c.setAcquireTimeout(200);
+        });
+        context.getRegistry().bind("meters", meters);
+        context.start();
+        // the only connection is held by a statement, so the second one waits acquireTimeout and gives up
+        var holding = template(context).asyncSend("covetpg:query?sql=SELECT pg_sleep(1.5)", e -> { });
+        Thread.sleep(300);
+        assertThat(send(context, "covetpg:query?sql=SELECT 1", null).getException()).isNotNull();
+        assertThat(holding.get(10, TimeUnit.SECONDS).getException()).isNull();
+
+        Timer failed = meters.get("covetpg.pool.acquire").tags("outcome", "failure").timer();
+        assertThat(failed.count()).isEqualTo(1);
+        assertThat(failed.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
     }
 
     @Test

@@ -1,17 +1,28 @@
 package dev.covet.pg.client;
 
 /**
- * Told of every timed statement when it ends, on the thread that completed it (often an event
- * loop: implementations must only record, never wait). This is how the metrics binding observes
- * the client without the client knowing any metrics library.
+ * Told of every timed statement when it ends, and of every wait for a pooled connection, on the
+ * thread that completed it (often an event loop: implementations must only record, never wait).
+ * This is how the metrics binding observes the client without the client knowing any metrics
+ * library.
  */
 public interface OperationListener {
 
     /**
-     * @param operation {@code query}, {@code batch} or {@code cursor open}
+     * @param operation {@code query}, {@code batch}, {@code cursor open}, {@code copy in} or {@code copy out}
      * @param succeeded whether the statement succeeded
      * @param nanos     time from sending it to its end, waiting for a connection excluded
-     * @param rows      rows returned or affected (0 when it failed)
+     * @param rows      rows returned, affected or copied (0 when it failed)
      */
     void finished(String operation, boolean succeeded, long nanos, long rows);
+
+    /**
+     * A wait for a pooled connection ended. A default, so that a listener interested only in
+     * statements need not implement it.
+     *
+     * @param succeeded whether a connection was lent (false: acquireTimeout, full wait queue, connect failure)
+     * @param nanos     time from asking the pool to its answer, opening a new connection included
+     */
+    default void acquired(boolean succeeded, long nanos) {
+    }
 }

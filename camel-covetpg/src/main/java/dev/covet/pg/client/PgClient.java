@@ -222,8 +222,13 @@ public final class PgClient {
 
     private Future<Lease> acquire() {
         waiting.incrementAndGet();
+        long asked = System.nanoTime();
         return pool.getConnection().transform(ar -> {
             waiting.decrementAndGet();
+            OperationListener l = listener;
+            if (l != null) {
+                l.acquired(ar.succeeded(), System.nanoTime() - asked);
+            }
             if (ar.failed()) {
                 if (PgErrors.translate(ar.cause(), settings, "waiting for a connection") instanceof CovetPgPoolExhaustedException) {
                     timeouts.incrementAndGet();
@@ -301,6 +306,9 @@ public final class PgClient {
         if (result instanceof QueryResult q) {
             return q.rowCount();
         }
+        if (result instanceof Long copied) {
+            return copied;
+        }
         long total = 0;
         if (result instanceof RowSet<?> first) {
             for (RowSet<?> r = first; r != null; r = r.next()) {
@@ -308,6 +316,11 @@ public final class PgClient {
             }
         }
         return total;
+    }
+
+    /** The last statements the slow-query log reported (at most 20), oldest first; empty when it is off. */
+    public List<SlowQuery> recentSlowQueries() {
+        return slowQueries.recent();
     }
 
     /** Who is told of every statement's end (the metrics binding); null for nobody. */

@@ -134,6 +134,18 @@ public final class PgSession implements AutoCloseable {
         return types;
     }
 
+    /**
+     * Reports a COPY run on {@link #connection()} to the slow-query log and the metrics, as the
+     * session's own statements are: the COPY protocol runs outside this class, so its caller times it.
+     *
+     * @param in        COPY FROM STDIN (true) or TO STDOUT
+     * @param nanos     from sending the statement to the server's completion (or the failure)
+     * @param rows      the server's row count; 0 when it failed
+     */
+    public void copyFinished(boolean in, String sql, long nanos, long rows, boolean succeeded) {
+        client.finished(in ? "copy in" : "copy out", sql, nanos, succeeded ? rows : 0L, succeeded);
+    }
+
     private <T> T timed(String operation, String sql, java.util.function.Supplier<T> statement) {
         long started = System.nanoTime();
         T result = null;

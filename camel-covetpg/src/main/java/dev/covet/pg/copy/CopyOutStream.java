@@ -55,6 +55,7 @@ public final class CopyOutStream extends InputStream {
     private int currentLength;
     private int position;
     private boolean closed;
+    private long rowCount = -1;
 
     private CopyOutStream() {
     }
@@ -63,6 +64,11 @@ public final class CopyOutStream extends InputStream {
         CopyOutStream stream = new CopyOutStream();
         stream.session = CopySession.begin(connection, sql, false, stream.new Receiver());
         return stream;
+    }
+
+    /** The rows the server reported copied, once {@code read} has returned -1; -1 before that. */
+    public long rowCount() {
+        return rowCount;
     }
 
     /** The most bytes that were ever buffered unread: how well back-pressure held (for tests and metrics). */
@@ -118,7 +124,7 @@ public final class CopyOutStream extends InputStream {
                     currentLength = 0;
                     position = 0;
                     // throws the failure, if the COPY failed
-                    session.awaitCompletion();
+                    rowCount = session.awaitCompletion();
                     return false;
                 }
                 changed.await();
