@@ -24,35 +24,52 @@ class ExamplesTest {
     }
 
     @Test
-    void etlExampleLoadsAggregatesAndExtractsToCsv(@TempDir Path dir) throws Exception {
+    void etlExampleLoadsAFileByCopyTransformsInOneTransactionAndExtractsThroughTheConsumer(@TempDir Path dir) throws Exception {
         int rows = 40_000;
         Path csv = dir.resolve("out/customer_daily.csv");
 
-        EtlExample.Result result = EtlExample.run(database(), rows, csv);
+        EtlExample.Result result = EtlExample.run(database(), rows, dir, csv);
         EtlExample.print(result);
 
-        // what the generator in the load statement makes, worked out here independently
+        // the input file: made on this run, one line per order, no header (COPY's csv format)
+        assertThat(result.input()).isEqualTo(OrdersCsv.file(dir, rows, OrdersCsv.DEFAULT_CUSTOMERS));
+        List<String> input = Files.readAllLines(result.input());
+        assertThat(input).hasSize(rows);
+        assertThat(input.get(0)).isEqualTo("1,2,2026-01-01,0.25");
+        assertThat(input.get(29_999)).isEqualTo("30000,1,2026-01-01,22.50");
+
+        // what the generator makes, worked out here independently
         Set<List<Integer>> customerDays = new HashSet<>();
+        Set<List<Integer>> segmentDays = new HashSet<>();
         BigDecimal total = BigDecimal.ZERO;
         for (int g = 1; g <= rows; g++) {
-            customerDays.add(List.of(1 + g % 1000, (g / 1000) % 30));
+            int customer = 1 + g % 1000;
+            customerDays.add(List.of(customer, (g / 1000) % 30));
+            segmentDays.add(List.of(customer % 3, (g / 1000) % 30));
             total = total.add(BigDecimal.valueOf(g % 997).multiply(new BigDecimal("0.25")));
         }
         assertThat(result.loaded()).isEqualTo(rows);
         assertThat(result.aggregated()).isEqualTo(customerDays.size());
+        assertThat(result.segmentDays()).isEqualTo(segmentDays.size());
         assertThat(result.extracted()).isEqualTo(customerDays.size());
-        assertThat(result.stages()).extracting(EtlExample.Stage::name).containsExactly("create", "load", "transform", "extract");
+        assertThat(result.stages()).extracting(EtlExample.Stage::name)
+                .containsExactly("generate", "create", "load", "transform", "extract");
 
         List<String> lines = Files.readAllLines(csv);
-        assertThat(lines.get(0)).isEqualTo("customer_id,day,orders,total");
+        assertThat(lines.get(0)).isEqualTo("customer_id,segment,day,orders,total");
         assertThat(lines).hasSize(customerDays.size() + 1);
-        // customer 1 on day 0 is order 30000 only: amount (30000 % 997) * 0.25 = 22.50
-        assertThat(lines.get(1)).isEqualTo("1,2026-01-01,1,22.50");
-        assertThat(sumColumn(lines, 2)).isEqualByComparingTo(BigDecimal.valueOf(rows));
-        assertThat(sumColumn(lines, 3)).isEqualByComparingTo(total);
+        // customer 1 (segment wholesale) on day 0 is order 30000 only: amount (30000 % 997) * 0.25 = 22.50
+        assertThat(lines.get(1)).isEqualTo("1,wholesale,2026-01-01,1,22.50");
+        assertThat(sumColumn(lines, 3)).isEqualByComparingTo(BigDecimal.valueOf(rows));
+        assertThat(sumColumn(lines, 4)).isEqualByComparingTo(total);
 
-        // create (3 statements), load, transform, extract, drop: a connection each
-        assertThat(result.pool().totalAcquired()).isGreaterThanOrEqualTo(7);
+        // a second run reuses the input file
+        EtlExample.Result again = EtlExample.run(database(), rows, dir, csv);
+        assertThat(again.stages().get(0).name()).isEqualTo("reuse");
+        assertThat(again.extracted()).isEqualTo(customerDays.size());
+
+        // create, load, transform, extract, drop: a connection each at least
+        assertThat(result.pool().totalAcquired()).isGreaterThanOrEqualTo(5);
         assertThat(result.pool().totalTimeouts()).isZero();
         // the example drops its tables when done
         assertThat(db.queryValue("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'etl\\_%'")).isEqualTo(0L);
@@ -76,6 +93,7 @@ class ExamplesTest {
         }
         assertThat(sumColumn(lines, 2)).isEqualByComparingTo(total);
         assertThat(db.queryValue("SELECT count(*) FROM yaml_etl_orders")).isEqualTo(3000L);
+        assertThat(dir.resolve(OrdersCsv.file(dir, 3000, 100).getFileName())).exists();
     }
 
     private static BigDecimal sumColumn(List<String> lines, int column) {
