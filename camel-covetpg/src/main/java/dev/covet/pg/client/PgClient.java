@@ -306,6 +306,9 @@ public final class PgClient {
         if (result instanceof QueryResult q) {
             return q.rowCount();
         }
+        if (result instanceof Number affected) {
+            return affected.longValue();
+        }
         if (result instanceof Long copied) {
             return copied;
         }

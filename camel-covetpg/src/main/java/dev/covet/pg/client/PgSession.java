@@ -112,6 +112,11 @@ public final class PgSession implements AutoCloseable {
                 describe(sql))));
     }
 
+    /** Runs one statement of a batch with already converted parameters (the unnest insert's arrays); returns rows affected. */
+    public long executeChunk(String sql, Tuple params) {
+        return timed("batch", sql, () -> await(lease.connection().preparedQuery(sql).execute(params), describe(sql)).rowCount());
+    }
+
     /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
     public long executeBatch(String sql, List<Tuple> batch) {
         RowSet<Row> result = timed("batch", sql, () -> await(lease.connection().preparedQuery(sql).executeBatch(batch), describe(sql)));

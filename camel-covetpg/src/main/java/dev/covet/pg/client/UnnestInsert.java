@@ -56,7 +56,7 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
         }
         Object[] params = new Object[columns];
         System.arraycopy(arrays, 0, params, 0, columns);
-        return session.await(session.connection().preparedQuery(sql).execute(Tuple.wrap(params)), "running [" + sql + "]").rowCount();
+        return session.executeChunk(sql, Tuple.wrap(params));
     }
 
     @Override
