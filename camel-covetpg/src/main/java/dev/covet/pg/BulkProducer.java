@@ -52,13 +52,14 @@ abstract class BulkProducer extends DefaultAsyncProducer {
 
     /** The route transaction's session for this exchange, or null. */
     protected PgSession transaction(Exchange exchange) {
-        return RouteTransaction.current(exchange, getEndpoint().getComponent());
+        PgSession session = RouteTransaction.current(exchange, getEndpoint().getComponent());
+        return session == null ? null : session.usedBy(getEndpoint().describe());
     }
 
     /** A connection of its own, waiting at most the endpoint's (or component's) commandTimeout. */
     protected PgSession openSession() {
         PgClient client = getEndpoint().getComponent().client();
         Long own = getEndpoint().getCommandTimeout();
-        return client.openSession(own != null ? own : client.settings().commandTimeout());
+        return client.openSession(own != null ? own : client.settings().commandTimeout()).usedBy(getEndpoint().describe());
     }
 }

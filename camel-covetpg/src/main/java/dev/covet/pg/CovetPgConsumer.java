@@ -117,7 +117,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     @Override
     protected int poll() throws Exception {
         PgClient client = getEndpoint().getComponent().client();
-        try (PgSession session = client.openSession(client.settings().commandTimeout())) {
+        try (PgSession session = client.openSession(client.settings().commandTimeout()).usedBy(getEndpoint().describe())) {
             return getEndpoint().isSkipLocked() ? pollClaiming(client, session) : pollCursor(client, session);
         }
     }
@@ -130,7 +130,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         try (ChunkCursor cursor = session.openCursor(query.sql(), queryParams, e.getChunkSize(), e.getMaxInflightChunks())) {
             ChunkCursor.Chunk chunk;
             while ((chunk = cursor.next()) != null) {
-                boolean ok = route(chunk.rows(), chunk.last(), progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values()),
+                boolean ok = route(chunk.rows(), chunk.last(), progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values(), getEndpoint().describe()),
                         "running onConsume"));
                 if (!ok || !mayGoOn()) {
                     return progress.exchanges;
@@ -139,7 +139,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         } finally {
             session.rollback(); // read-only: nothing to keep, and it ends the cursor
         }
-        finishPoll(progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values()), "running onConsumeBatchComplete"));
+        finishPoll(progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values(), getEndpoint().describe()), "running onConsumeBatchComplete"));
         return progress.exchanges;
     }
 

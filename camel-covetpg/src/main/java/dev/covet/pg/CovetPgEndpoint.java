@@ -95,6 +95,16 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
         this.operation = operation;
     }
 
+    /**
+     * Names the endpoint in the slow-query log: the operation and its target, not the whole URI,
+     * whose sql (literals included) the log prints separately, masked.
+     */
+    String describe() {
+        String uri = getEndpointUri();
+        String scheme = uri.indexOf(':') > 0 ? uri.substring(0, uri.indexOf(':')) : "covetpg"; // covetpg2 for a second component
+        return scheme + ":" + operation + (table != null ? "?table=" + table : "");
+    }
+
     @Override
     public CovetPgComponent getComponent() {
         return (CovetPgComponent) super.getComponent();

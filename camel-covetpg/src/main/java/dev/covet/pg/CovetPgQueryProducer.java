@@ -73,7 +73,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             PgClient client = e.getComponent().client();
             PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
             if (e.getOutputType() == CovetPgOutputType.StreamList) {
-                client.openCursor(statement.sql(), params, e.getFetchSize(), transaction)
+                client.openCursor(statement.sql(), params, e.getFetchSize(), transaction, e.describe())
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> {
                             if (transaction != null) {
                                 transaction.closeBeforeEnd(ar.result());
@@ -83,7 +83,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             } else {
                 long queryTimeout = e.getQueryTimeout() != null ? e.getQueryTimeout() : -1;
                 long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
-                client.query(statement.sql(), params, queryTimeout, commandTimeout, transaction)
+                client.query(statement.sql(), params, queryTimeout, commandTimeout, transaction, e.describe())
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> applyResult(exchange, ar.result())));
             }
             return false;

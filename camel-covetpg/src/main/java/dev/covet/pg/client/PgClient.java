@@ -95,6 +95,12 @@ public final class PgClient {
      * is given (a route transaction's), which then stays held; else on a connection from the pool.
      */
     public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session) {
+        return query(sql, params, queryTimeout, commandTimeout, session, null);
+    }
+
+    /** As above; {@code origin} names the endpoint for the slow-query log. */
+    public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session,
+                                     String origin) {
         Tuple tuple = TypeMapping.tuple(params);
         String what = describe(sql, queryTimeout);
         Promise<QueryResult> result = Promise.promise();
@@ -118,7 +124,7 @@ public final class PgClient {
                         }
                         return Future.failedFuture("commandTimeout");
                     }
-                    Future<RowSet<Row>> executed = timed("query", sql, () -> execute(lease.connection(), sql, tuple, queryTimeout));
+                    Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, tuple, queryTimeout));
                     return session != null ? executed : executed.eventually(v -> lease.release());
                 })
                 .onComplete(ar -> {
@@ -164,16 +170,21 @@ public final class PgClient {
      * the cursor lives in its transaction on its connection, and closing it leaves both alone.
      */
     public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session) {
+        return openCursor(sql, params, fetchSize, session, null);
+    }
+
+    /** As above; {@code origin} names the endpoint for the slow-query log. */
+    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session, String origin) {
         Tuple tuple = TypeMapping.tuple(params);
         String what = describe(sql, -1);
         Future<RowCursor> opened;
         if (session != null) {
             SqlConnection connection = session.lease().connection();
-            opened = timed("cursor open", sql, () -> connection.prepare(sql)).map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
+            opened = timed("cursor open", origin, sql, () -> connection.prepare(sql)).map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
                     commit -> Future.succeededFuture()));
         } else {
             opened = acquire().compose(lease -> lease.connection().begin()
-                    .compose(tx -> timed("cursor open", sql, () -> lease.connection().prepare(sql))
+                    .compose(tx -> timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
                             .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
                                     // the cursor's own transaction and connection end with it
                                     commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
@@ -188,11 +199,11 @@ public final class PgClient {
      * Runs a statement once per parameter set on a pooled connection, in one round trip, in
      * autocommit; returns rows affected.
      */
-    public Future<Long> executeBatch(String sql, List<List<Object>> sets) {
+    public Future<Long> executeBatch(String sql, List<List<Object>> sets, String origin) {
         List<Tuple> tuples = new ArrayList<>(sets.size());
         sets.forEach(set -> tuples.add(TypeMapping.tuple(set)));
         String what = describe(sql, -1);
-        return acquire().compose(lease -> timed("batch", sql, () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
+        return acquire().compose(lease -> timed("batch", origin, sql, () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
                         .eventually(v -> lease.release()))
                 .transform(ar -> {
                     if (ar.failed()) {
@@ -285,17 +296,17 @@ public final class PgClient {
      * connection is already held, so waiting for the pool does not count: that is what the pool
      * warnings report).
      */
-    private <T> Future<T> timed(String operation, String sql, java.util.function.Supplier<Future<T>> statement) {
+    private <T> Future<T> timed(String operation, String origin, String sql, java.util.function.Supplier<Future<T>> statement) {
         long started = System.nanoTime();
         Future<T> future = statement.get();
-        future.onComplete(ar -> finished(operation, sql, System.nanoTime() - started, ar.succeeded() ? ar.result() : null,
+        future.onComplete(ar -> finished(operation, origin, sql, System.nanoTime() - started, ar.succeeded() ? ar.result() : null,
                 ar.succeeded()));
         return future;
     }
 
     /** Reports one statement's end to the slow-query log and the listener; {@code result} gives the row count. */
-    void finished(String operation, String sql, long nanos, Object result, boolean succeeded) {
-        slowQueries.finished(operation, sql, nanos, succeeded);
+    void finished(String operation, String origin, String sql, long nanos, Object result, boolean succeeded) {
+        slowQueries.finished(operation, origin, sql, nanos, succeeded);
         OperationListener l = listener;
         if (l != null) {
             l.finished(operation, succeeded, nanos, rows(result));

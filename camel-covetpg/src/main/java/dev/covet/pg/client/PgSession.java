@@ -19,6 +19,7 @@ public final class PgSession implements AutoCloseable {
     private final PgClient.Lease lease;
     private final long commandTimeout;
     private boolean inTransaction;
+    private volatile String origin;
     private final java.util.List<AutoCloseable> endWithTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     PgSession(PgClient client, PgClient.Lease lease, long commandTimeout) {
@@ -103,6 +104,12 @@ public final class PgSession implements AutoCloseable {
         await(lease.connection().query("ROLLBACK").execute(), "rolling back");
     }
 
+    /** Names who uses the session now (an endpoint), for the slow-query log; a route transaction's changes hands. */
+    public PgSession usedBy(String origin) {
+        this.origin = origin;
+        return this;
+    }
+
     public boolean inTransaction() {
         return inTransaction;
     }
@@ -148,7 +155,7 @@ public final class PgSession implements AutoCloseable {
      * @param rows      the server's row count; 0 when it failed
      */
     public void copyFinished(boolean in, String sql, long nanos, long rows, boolean succeeded) {
-        client.finished(in ? "copy in" : "copy out", sql, nanos, succeeded ? rows : 0L, succeeded);
+        client.finished(in ? "copy in" : "copy out", origin, sql, nanos, succeeded ? rows : 0L, succeeded);
     }
 
     private <T> T timed(String operation, String sql, java.util.function.Supplier<T> statement) {
@@ -160,7 +167,7 @@ public final class PgSession implements AutoCloseable {
             succeeded = true;
             return result;
         } finally {
-            client.finished(operation, sql, System.nanoTime() - started, result, succeeded);
+            client.finished(operation, origin, sql, System.nanoTime() - started, result, succeeded);
         }
     }
 

@@ -35,14 +35,15 @@ final class SlowQueryLog {
         this.target = target;
     }
 
-    void finished(String operation, String sql, long took, boolean succeeded) {
+    void finished(String operation, String origin, String sql, long took, boolean succeeded) {
         if (thresholdNanos <= 0 || took < thresholdNanos) {
             return;
         }
-        SlowQuery slow = new SlowQuery(Instant.now(), operation, TimeUnit.NANOSECONDS.toMillis(took), succeeded, printable(sql));
+        SlowQuery slow = new SlowQuery(Instant.now(), operation, origin, TimeUnit.NANOSECONDS.toMillis(took), succeeded, printable(sql));
         remember(slow);
         if (LOG.isWarnEnabled()) {
-            LOG.warn("Slow covetpg {} on {}: {} ms (slowQueryThreshold={} ms, {}): {}", operation, target,
+            LOG.warn("Slow covetpg {}{} on {}: {} ms (slowQueryThreshold={} ms, {}): {}", operation,
+                    origin == null ? "" : " from " + origin, target,
                     slow.millis(), TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
                     succeeded ? "succeeded" : "failed", slow.sql());
         }

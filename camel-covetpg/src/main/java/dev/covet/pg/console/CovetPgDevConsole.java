@@ -43,7 +43,7 @@ public class CovetPgDevConsole extends AbstractDevConsole {
                         .append(" ms, newest first): ").append(slow.isEmpty() ? "none" : "").append('\n');
                 for (int i = slow.size() - 1; i >= 0; i--) {
                     SlowQuery q = slow.get(i);
-                    text.append("        ").append(q.at()).append("  ").append(q.operation()).append("  ").append(q.millis())
+                    text.append("        ").append(q.at()).append("  ").append(q.operation()).append(q.origin() == null ? "" : " from " + q.origin()).append("  ").append(q.millis())
                             .append(" ms  ").append(q.succeeded() ? "succeeded" : "failed").append("  ").append(q.sql()).append('\n');
                 }
             }
@@ -73,6 +73,7 @@ public class CovetPgDevConsole extends AbstractDevConsole {
                 JsonObject one = new JsonObject();
                 one.put("at", q.at().toString());
                 one.put("operation", q.operation());
+                one.put("origin", q.origin());
                 one.put("millis", q.millis());
                 one.put("succeeded", q.succeeded());
                 one.put("sql", q.sql());
