@@ -43,7 +43,8 @@ import org.postgresql.PGConnection;
  * else embedded PostgreSQL 17) with the same settings: TLS off for every client, one connection,
  * one transaction per load.
  *
- * <p>COPY contenders load {@value #COPY_ROWS} rows per invocation:
+ * <p>COPY contenders load {@code copyRows} rows per invocation ({@value #COPY_ROWS} unless
+ * {@code -p copyRows=..}; the CI smoke uses a few thousand):
  * <ul>
  *   <li>{@code copyTextRows}, {@code copyBinaryRows}: {@code covetpg:copy} of a lazily generated
  *       {@code Iterator<List<Object>>}, so covetpg's encoding is measured;</li>
@@ -54,7 +55,7 @@ import org.postgresql.PGConnection;
  *   <li>{@code psqlCopy}: {@code psql \copy} of the same bytes from a temporary file, including
  *       psql's start-up and connection, which {@code psqlStartup} measures on its own.</li>
  * </ul>
- * Batch contenders insert {@value #BATCH_ROWS} rows per invocation, {@value #BATCH_SIZE} per round
+ * Batch contenders insert {@code copyRows / 10} rows per invocation ({@value #BATCH_ROWS} by default), {@value #BATCH_SIZE} per round
  * trip, all in one transaction:
  * <ul>
  *   <li>{@code batchUnnest}: {@code covetpg:batch?table=..&columns=..} (one
@@ -90,6 +91,12 @@ public class BulkLoadBenchmark {
     static final String BATCH_UNNEST_URI = "covetpg:batch?table=" + TABLE + "&columns=id,v&batchSize=" + BATCH_SIZE;
     static final String BATCH_SQL_URI = "covetpg:batch?batchSize=" + BATCH_SIZE + "&sql=" + INSERT_SQL;
 
+    /** Rows per COPY load; the batch contenders load a tenth of it. */
+    @Param("" + COPY_ROWS)
+    int copyRows;
+
+    private int batchRows;
+
     /** true: an UNLOGGED table (no WAL written for its rows); false: a plain table. */
     @Param("false")
     boolean unlogged;
@@ -107,6 +114,7 @@ public class BulkLoadBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         db = TestDatabase.shared();
+        batchRows = copyRows / 10;
         db.execute("DROP TABLE IF EXISTS " + TABLE,
                 "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (id int, v int)");
 
@@ -124,7 +132,7 @@ public class BulkLoadBenchmark {
         jdbc = connect(false);
         jdbcRewrite = connect(true);
 
-        textBytes = TestRows.textFormat(COPY_ROWS);
+        textBytes = TestRows.textFormat(copyRows);
         textFile = Files.createTempFile("covetpg-bulk-load", ".tsv");
         Files.write(textFile, textBytes);
         psql = findPsql();
@@ -138,7 +146,7 @@ public class BulkLoadBenchmark {
                 + " max_wal_size=" + db.queryValue("SHOW max_wal_size")
                 + " ssl=" + db.queryValue("SHOW ssl")
                 + "; table " + TABLE + (unlogged ? " UNLOGGED" : " logged")
-                + "; " + textBytes.length + " bytes of COPY text for " + COPY_ROWS + " rows"
+                + "; " + textBytes.length + " bytes of COPY text for " + copyRows + " rows"
                 + "; psql: " + (psql == null ? "not found" : psql));
     }
 
@@ -184,12 +192,12 @@ public class BulkLoadBenchmark {
 
     @Benchmark
     public Object copyTextRows() {
-        return covetpgCopy(COPY_TEXT_URI, TestRows.lists(COPY_ROWS));
+        return covetpgCopy(COPY_TEXT_URI, TestRows.lists(copyRows));
     }
 
     @Benchmark
     public Object copyBinaryRows() {
-        return covetpgCopy(COPY_BINARY_URI, TestRows.lists(COPY_ROWS));
+        return covetpgCopy(COPY_BINARY_URI, TestRows.lists(copyRows));
     }
 
     @Benchmark
@@ -206,14 +214,14 @@ public class BulkLoadBenchmark {
     @Benchmark
     public long pgjdbcCopyManager() throws SQLException, IOException {
         long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL, new ByteArrayInputStream(textBytes));
-        return expect(copied, COPY_ROWS, "pgjdbc CopyManager");
+        return expect(copied, copyRows, "pgjdbc CopyManager");
     }
 
     @Benchmark
     public int psqlCopy() throws IOException, InterruptedException {
         runPsql("\\copy " + TABLE + " (id, v) FROM '" + textFile + "'");
-        expectedRows = COPY_ROWS;
-        return COPY_ROWS;
+        expectedRows = copyRows;
+        return copyRows;
     }
 
     /** psql's start-up, connection and one trivial statement: what {@link #psqlCopy} pays besides the COPY. */
@@ -239,11 +247,11 @@ public class BulkLoadBenchmark {
     public int pgjdbcBatchRewrite() throws SQLException {
         int written = 0;
         try (PreparedStatement ps = jdbcRewrite.prepareStatement("INSERT INTO " + TABLE + " (id, v) VALUES (?, ?)")) {
-            for (int i = 1; i <= BATCH_ROWS; i++) {
+            for (int i = 1; i <= batchRows; i++) {
                 ps.setInt(1, i);
                 ps.setInt(2, TestRows.value(i));
                 ps.addBatch();
-                if (i % BATCH_SIZE == 0 || i == BATCH_ROWS) {
+                if (i % BATCH_SIZE == 0 || i == batchRows) {
                     for (int n : ps.executeBatch()) {
                         // rewritten batches answer SUCCESS_NO_INFO (-2) per row
                         written += n == Statement.SUCCESS_NO_INFO ? 1 : n;
@@ -255,7 +263,7 @@ public class BulkLoadBenchmark {
             jdbcRewrite.rollback();
             throw e;
         }
-        return (int) expect(written, BATCH_ROWS, "pgjdbc executeBatch");
+        return (int) expect(written, batchRows, "pgjdbc executeBatch");
     }
 
     // ---- helpers ----
@@ -266,16 +274,16 @@ public class BulkLoadBenchmark {
             throw new IllegalStateException(uri + " failed: " + done.getException().getMessage(), done.getException());
         }
         Number copied = done.getMessage().getHeader(CovetPgConstants.COPY_COUNT, Number.class);
-        return expect(copied == null ? -1 : copied.longValue(), COPY_ROWS, uri);
+        return expect(copied == null ? -1 : copied.longValue(), copyRows, uri);
     }
 
     private Object covetpgBatch(String uri) {
-        Exchange done = template.send(uri, exchange -> exchange.getIn().setBody(TestRows.lists(BATCH_ROWS)));
+        Exchange done = template.send(uri, exchange -> exchange.getIn().setBody(TestRows.lists(batchRows)));
         if (done.getException() != null) {
             throw new IllegalStateException(uri + " failed: " + done.getException().getMessage(), done.getException());
         }
         Number written = done.getMessage().getHeader(CovetPgConstants.UPDATE_COUNT, Number.class);
-        return expect(written == null ? -1 : written.longValue(), BATCH_ROWS, uri);
+        return expect(written == null ? -1 : written.longValue(), batchRows, uri);
     }
 
     private long expect(long rows, int expected, String what) {

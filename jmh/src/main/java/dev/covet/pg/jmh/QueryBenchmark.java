@@ -1,0 +1,534 @@
+package dev.covet.pg.jmh;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.covet.pg.CovetPgComponent;
+import dev.covet.pg.CovetPgConstants;
+import dev.covet.pg.testdb.TestDatabase;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.Producer;
+import org.apache.camel.component.sql.SqlComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * Per-query workloads through covetpg and its two peers, side by side in one run against the same
+ * server ({@link TestDatabase}: {@code COVETPG_TEST_URL}, else Testcontainers, else embedded
+ * PostgreSQL 17), with the same pool size for everyone and TLS off:
+ * <ul>
+ *   <li>{@code covetpg}: {@code covetpg:query} through the endpoint's
+ *       {@link AsyncProducer#process(Exchange, org.apache.camel.AsyncCallback)}, no thread per request;</li>
+ *   <li>{@code vertxPgClient}: the bare vertx-pg-client pool, {@code preparedQuery(..).execute(..)}
+ *       with a completion handler: the zero-Camel limit;</li>
+ *   <li>{@code camelSql}: camel-sql on pgjdbc and HikariCP, blocking, driven by {@code concurrency}
+ *       threads of its own, each calling the endpoint's producer in a loop.</li>
+ * </ul>
+ * Workloads ({@code -p workload=..}): {@code selectValue} ({@code SELECT 1}, SelectValue /
+ * SelectOne), {@code selectOne} (one row of {@value #ROWS} by primary key), {@code select100} and
+ * {@code select1000} (a primary-key range, SelectList), {@code insert} (one row, autocommit).
+ *
+ * <p><b>Closed loop, {@code concurrency} requests always in flight.</b> When the benchmark method
+ * first runs, the contender's load starts: {@code concurrency} requests, each answered one followed
+ * at once by the next (on the thread that saw the answer: a Vert.x event loop for the async
+ * contenders, the worker thread for camel-sql). The load runs until the trial ends; each benchmark
+ * invocation just waits until {@value #OPS} more requests have completed, so JMH's throughput
+ * score is requests per second of a steady load, with no barrier between invocations. Every
+ * request's time from issue to answer is recorded during the measurement iterations and printed
+ * at the end of the trial as a {@code # latency} line (p50, p95, p99, max), exact, from all samples.
+ * Pool waits are part of it: with 64 in flight on a pool of 4, most of a request's time is the wait.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class QueryBenchmark {
+
+    /** Requests per benchmark invocation. */
+    static final int OPS = 64;
+    static final int ROWS = 10_000;
+    static final String TABLE = "covetpg_query_bench";
+    static final String INSERT_TABLE = "covetpg_query_insert";
+    static final String COLUMNS = "id, name, v, created";
+
+    @Param({"selectValue", "selectOne", "select100", "select1000", "insert"})
+    String workload;
+
+    /** Requests in flight at any time. */
+    @Param({"1", "16", "64"})
+    int concurrency;
+
+    /** Connections in every contender's pool (covetpg min = max, Vert.x max, Hikari min idle = max). */
+    @Param("4")
+    int poolSize;
+
+    private TestDatabase db;
+    private Workload w;
+    private String contender;
+
+    // covetpg and camel-sql
+    private CamelContext camel;
+    private Endpoint covetpgEndpoint;
+    private AsyncProducer covetpgProducer;
+    private Endpoint sqlEndpoint;
+    private HikariDataSource hikari;
+
+    // raw vertx-pg-client
+    private Vertx vertx;
+    private Pool rawPool;
+
+    private Driver driver;
+    private long target;
+    private final Latencies latencies = new Latencies();
+
+    /** The statements of one workload, in each client's parameter syntax. */
+    enum Workload {
+        selectValue("SELECT 1", "SELECT 1", "SelectValue", "SelectOne", 0),
+        selectOne("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = $1",
+                "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = :#lo", "SelectOne", "SelectOne", 1),
+        select100("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id BETWEEN $1 AND $2",
+                "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id BETWEEN :#lo AND :#hi", "SelectList", "SelectList", 100),
+        select1000("SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id BETWEEN $1 AND $2",
+                "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id BETWEEN :#lo AND :#hi", "SelectList", "SelectList", 1000),
+        insert("INSERT INTO " + INSERT_TABLE + " (v, name) VALUES ($1, $2)",
+                "INSERT INTO " + INSERT_TABLE + " (v, name) VALUES (:#lo, :#name)", "SelectList", "SelectList", -1);
+
+        final String positional;
+        final String named;
+        final String covetpgOutput;
+        final String sqlOutput;
+        /** rows expected back; 0: the value 1; -1: one row inserted */
+        final int rows;
+
+        Workload(String positional, String named, String covetpgOutput, String sqlOutput, int rows) {
+            this.positional = positional;
+            this.named = named;
+            this.covetpgOutput = covetpgOutput;
+            this.sqlOutput = sqlOutput;
+            this.rows = rows;
+        }
+
+        /** First id of the rows to read (or the value to insert). */
+        int lo() {
+            int span = Math.max(rows, 1);
+            return 1 + ThreadLocalRandom.current().nextInt(ROWS - span + 1);
+        }
+
+        int hi(int lo) {
+            return lo + Math.max(rows, 1) - 1;
+        }
+
+        Tuple tuple() {
+            int lo = lo();
+            return switch (this) {
+                case selectValue -> Tuple.tuple();
+                case selectOne -> Tuple.of(lo);
+                case select100, select1000 -> Tuple.of(lo, hi(lo));
+                case insert -> Tuple.of(lo, "name-" + lo);
+            };
+        }
+
+        void headers(Exchange exchange) {
+            if (this == selectValue) {
+                return;
+            }
+            int lo = lo();
+            exchange.getIn().setHeader("lo", lo);
+            exchange.getIn().setHeader("hi", hi(lo));
+            exchange.getIn().setHeader("name", "name-" + lo);
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp(BenchmarkParams params) throws Exception {
+        db = TestDatabase.shared();
+        w = Workload.valueOf(workload);
+        String method = params.getBenchmark();
+        contender = method.substring(method.lastIndexOf('.') + 1);
+        db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + INSERT_TABLE,
+                "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, name text NOT NULL, v bigint NOT NULL, created timestamptz NOT NULL)",
+                "INSERT INTO " + TABLE + " SELECT i, 'name-' || i, i * 7, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute'"
+                        + " FROM generate_series(1, " + ROWS + ") AS i",
+                "CREATE TABLE " + INSERT_TABLE + " (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v int NOT NULL, name text NOT NULL)",
+                "VACUUM ANALYZE " + TABLE);
+
+        // only the contender of this fork's benchmark method is opened, so no idle pool shares the server
+        camel = new DefaultCamelContext();
+        switch (contender) {
+            case "covetpg" -> {
+                CovetPgComponent covetpg = new CovetPgComponent();
+                covetpg.getConfiguration().setUrl(db.url());
+                covetpg.getConfiguration().setPassword(db.password());
+                covetpg.getConfiguration().setSslMode("disable");
+                covetpg.getConfiguration().setMinPoolSize(poolSize);
+                covetpg.getConfiguration().setMaxPoolSize(poolSize);
+                camel.addComponent("covetpg", covetpg);
+                camel.start();
+                covetpgEndpoint = camel.getEndpoint("covetpg:query?outputType=" + w.covetpgOutput + "&sql=RAW(" + w.named + ")");
+                covetpgProducer = covetpgEndpoint.createAsyncProducer();
+                covetpgProducer.start();
+            }
+            case "vertxPgClient" -> {
+                // the settings covetpg gives the driver: prepared statement cache on, TLS off, same pool size
+                vertx = Vertx.vertx();
+                PgConnectOptions connect = new PgConnectOptions()
+                        .setHost(db.host()).setPort(db.port()).setDatabase(db.database())
+                        .setUser(db.user()).setPassword(db.password())
+                        .setCachePreparedStatements(true);
+                rawPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+            }
+            case "camelSql" -> {
+                HikariConfig config = new HikariConfig();
+                config.setJdbcUrl(db.jdbcUrl());
+                config.setUsername(db.user());
+                config.setPassword(db.password());
+                config.addDataSourceProperty("sslmode", "disable");
+                config.setMaximumPoolSize(poolSize);
+                config.setMinimumIdle(poolSize);
+                config.setAutoCommit(true);
+                hikari = new HikariDataSource(config);
+                SqlComponent sql = new SqlComponent();
+                sql.setDataSource(hikari);
+                camel.addComponent("sql", sql);
+                camel.start();
+                sqlEndpoint = camel.getEndpoint("sql:" + w.named + "?outputType=" + w.sqlOutput);
+            }
+            default -> throw new IllegalStateException("unknown contender " + contender);
+        }
+        System.out.println();
+        System.out.println("# server: " + db + ", " + db.queryValue("SELECT version()")
+                + "; contender " + contender + ", workload " + workload + ", concurrency " + concurrency + ", pool " + poolSize);
+    }
+
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        latencies.recording = params.getType() == IterationType.MEASUREMENT;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        try {
+            if (driver != null) {
+                driver.stop();
+                System.out.println("# latency " + contender + " workload=" + workload + " concurrency=" + concurrency
+                        + " poolSize=" + poolSize + ": " + latencies.summary());
+            }
+        } finally {
+            if (hikari != null) {
+                hikari.close();
+            }
+            if (rawPool != null) {
+                rawPool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            if (vertx != null) {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            if (covetpgProducer != null) {
+                covetpgProducer.stop();
+            }
+            if (camel != null) {
+                camel.stop();
+            }
+            db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + INSERT_TABLE);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long covetpg() throws InterruptedException {
+        return await(() -> new CovetpgDriver());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long vertxPgClient() throws InterruptedException {
+        return await(() -> new VertxDriver());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long camelSql() throws InterruptedException {
+        return await(() -> new CamelSqlDriver());
+    }
+
+    private long await(java.util.function.Supplier<Driver> start) throws InterruptedException {
+        if (driver == null) {
+            driver = start.get();
+            driver.start();
+        }
+        target += OPS;
+        return driver.awaitCompleted(target);
+    }
+
+    // ---- the load ----
+
+    /** Keeps {@code concurrency} requests in flight and counts the answers. */
+    abstract class Driver {
+        final AtomicLong completed = new AtomicLong();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final CountDownLatch stopped = new CountDownLatch(concurrency);
+        volatile boolean stopping;
+        volatile long waitingFor = Long.MAX_VALUE;
+        volatile Thread waiter;
+
+        abstract void start();
+
+        void answered(long startNanos) {
+            latencies.record(System.nanoTime() - startNanos);
+            if (completed.incrementAndGet() >= waitingFor) {
+                LockSupport.unpark(waiter);
+            }
+        }
+
+        void failed(Throwable t) {
+            failure.compareAndSet(null, t);
+            LockSupport.unpark(waiter);
+        }
+
+        long awaitCompleted(long count) {
+            waiter = Thread.currentThread();
+            waitingFor = count;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long done;
+            while ((done = completed.get()) < count) {
+                Throwable t = failure.get();
+                if (t != null) {
+                    throw new IllegalStateException(contender + " failed: " + t.getMessage(), t);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(contender + ": no progress for 60 s (" + done + " of " + count + " answered)");
+                }
+                LockSupport.parkNanos(10_000_000);
+            }
+            return done;
+        }
+
+        void stop() throws InterruptedException {
+            stopping = true;
+            if (!stopped.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(contender + ": requests still in flight 60 s after the end");
+            }
+            Throwable t = failure.get();
+            if (t != null) {
+                throw new IllegalStateException(contender + " failed: " + t.getMessage(), t);
+            }
+        }
+    }
+
+    final class CovetpgDriver extends Driver {
+        @Override
+        void start() {
+            for (int i = 0; i < concurrency; i++) {
+                issue();
+            }
+        }
+
+        private void issue() {
+            if (stopping || failure.get() != null) {
+                stopped.countDown();
+                return;
+            }
+            Exchange exchange = covetpgEndpoint.createExchange();
+            w.headers(exchange);
+            long start = System.nanoTime();
+            covetpgProducer.process(exchange, doneSync -> {
+                Throwable t = exchange.getException() != null ? exchange.getException() : check(w, exchange, "covetpg");
+                if (t != null) {
+                    failed(t);
+                } else {
+                    answered(start);
+                }
+                issue();
+            });
+        }
+    }
+
+    final class VertxDriver extends Driver {
+        @Override
+        void start() {
+            for (int i = 0; i < concurrency; i++) {
+                issue();
+            }
+        }
+
+        private void issue() {
+            if (stopping || failure.get() != null) {
+                stopped.countDown();
+                return;
+            }
+            long start = System.nanoTime();
+            Handler<AsyncResult<RowSet<Row>>> handler = ar -> {
+                Throwable t = ar.failed() ? ar.cause() : check(w, ar.result());
+                if (t != null) {
+                    failed(t);
+                } else {
+                    answered(start);
+                }
+                issue();
+            };
+            rawPool.preparedQuery(w.positional).execute(w.tuple()).onComplete(handler);
+        }
+    }
+
+    final class CamelSqlDriver extends Driver {
+        private final List<Thread> threads = new ArrayList<>();
+
+        @Override
+        void start() {
+            for (int i = 0; i < concurrency; i++) {
+                Thread t = new Thread(this::loop, "camel-sql-load-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        private void loop() {
+            try {
+                Producer producer = sqlEndpoint.createProducer();
+                producer.start();
+                try {
+                    while (!stopping && failure.get() == null) {
+                        Exchange exchange = sqlEndpoint.createExchange();
+                        w.headers(exchange);
+                        long start = System.nanoTime();
+                        producer.process(exchange);
+                        Throwable t = exchange.getException() != null ? exchange.getException() : check(w, exchange, "camel-sql");
+                        if (t != null) {
+                            failed(t);
+                        } else {
+                            answered(start);
+                        }
+                    }
+                } finally {
+                    producer.stop();
+                }
+            } catch (Throwable t) {
+                failed(t);
+            } finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    // ---- answers ----
+
+    /** null when the exchange holds the answer the workload expects, else what is wrong. */
+    static Throwable check(Workload w, Exchange exchange, String who) {
+        Object body = exchange.getMessage().getBody();
+        boolean ok = switch (w) {
+            case selectValue -> body instanceof Number n && n.intValue() == 1;
+            case selectOne -> body instanceof Map<?, ?> m && m.size() == 4;
+            case select100, select1000 -> body instanceof List<?> l && l.size() == w.rows;
+            case insert -> {
+                Object n = exchange.getMessage().getHeader(
+                        "covetpg".equals(who) ? CovetPgConstants.UPDATE_COUNT : "CamelSqlUpdateCount");
+                yield n instanceof Number c && c.intValue() == 1;
+            }
+        };
+        return ok ? null : new IllegalStateException(who + " answered " + abbreviate(body) + " to " + w + " with headers "
+                + exchange.getMessage().getHeaders().keySet());
+    }
+
+    /** The raw client's answer, read as an application would: every column of every row. */
+    static Throwable check(Workload w, RowSet<Row> rows) {
+        if (w == Workload.insert) {
+            return rows.rowCount() == 1 ? null : new IllegalStateException("vertx-pg-client inserted " + rows.rowCount() + " rows");
+        }
+        int n = 0;
+        long sum = 0;
+        for (Row row : rows) {
+            for (int c = 0; c < row.size(); c++) {
+                Object v = row.getValue(c);
+                sum += v == null ? 0 : 1;
+            }
+            n++;
+        }
+        int expected = Math.max(w.rows, 1);
+        boolean ok = n == expected && sum == (long) n * (w == Workload.selectValue ? 1 : 4);
+        return ok ? null : new IllegalStateException("vertx-pg-client answered " + n + " rows to " + w);
+    }
+
+    private static String abbreviate(Object body) {
+        String s = String.valueOf(body);
+        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /** Every request's time during the measurement iterations, kept exactly (one long each). */
+    static final class Latencies {
+        private final long[] nanos = new long[1 << 22];
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicLong dropped = new AtomicLong();
+        volatile boolean recording;
+
+        void record(long n) {
+            if (!recording) {
+                return;
+            }
+            int i = next.getAndIncrement();
+            if (i < nanos.length) {
+                nanos[i] = n;
+            } else {
+                dropped.incrementAndGet();
+            }
+        }
+
+        String summary() {
+            int n = Math.min(next.get(), nanos.length);
+            if (n == 0) {
+                return "no samples";
+            }
+            long[] sorted = Arrays.copyOf(nanos, n);
+            Arrays.sort(sorted);
+            return String.format("n=%d p50=%.3f ms p95=%.3f ms p99=%.3f ms max=%.3f ms%s", n,
+                    ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), sorted[n - 1] / 1e6,
+                    dropped.get() > 0 ? " (" + dropped.get() + " not kept)" : "");
+        }
+
+        private static double ms(long[] sorted, double q) {
+            int i = (int) Math.ceil(q * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
+        }
+    }
+}
