@@ -47,6 +47,20 @@ abstract class BulkProducer extends DefaultAsyncProducer {
         }
     }
 
+    /**
+     * True when the endpoint names its target by sql, false when by table; both or neither is a
+     * start-up error that says what the operation takes.
+     */
+    protected boolean targetIsSql(String needs) {
+        CovetPgEndpoint e = getEndpoint();
+        boolean hasSql = e.getSql() != null && !e.getSql().isBlank();
+        boolean hasTable = e.getTable() != null && !e.getTable().isBlank();
+        if (hasSql == hasTable) {
+            throw new IllegalArgumentException("covetpg:" + e.getOperation() + " needs " + needs + ", not both");
+        }
+        return hasSql;
+    }
+
     /** The operation, blocking the calling thread (never an event loop). */
     protected abstract void run(Exchange exchange) throws Exception;
 

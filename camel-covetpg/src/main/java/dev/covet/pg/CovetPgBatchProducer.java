@@ -37,11 +37,7 @@ public class CovetPgBatchProducer extends BulkProducer {
     protected void doStart() throws Exception {
         super.doStart();
         CovetPgEndpoint e = getEndpoint();
-        boolean hasSql = e.getSql() != null && !e.getSql().isBlank();
-        boolean hasTable = e.getTable() != null && !e.getTable().isBlank();
-        if (hasSql == hasTable) {
-            throw new IllegalArgumentException("covetpg:batch needs either sql, or table and columns (not both)");
-        }
+        boolean hasSql = targetIsSql("either sql, or table and columns");
         if (e.getBatchSize() < 1) {
             throw new IllegalArgumentException("Invalid batchSize '" + e.getBatchSize() + "': must be 1 or more");
         }

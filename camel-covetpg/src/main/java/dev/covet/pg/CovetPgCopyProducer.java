@@ -52,11 +52,7 @@ public class CovetPgCopyProducer extends BulkProducer {
     protected void doStart() throws Exception {
         super.doStart();
         CovetPgEndpoint e = getEndpoint();
-        boolean hasSql = e.getSql() != null && !e.getSql().isBlank();
-        boolean hasTable = e.getTable() != null && !e.getTable().isBlank();
-        if (hasSql == hasTable) {
-            throw new IllegalArgumentException("covetpg:copy needs either sql (a whole COPY statement) or table (and optionally columns), not both");
-        }
+        boolean hasSql = targetIsSql("either sql (a whole COPY statement) or table (and optionally columns)");
         String direction = e.getDirection() != null ? e.getDirection() : hasSql ? directionOf(e.getSql()) : "in";
         out = switch (direction) {
             case "in" -> false;
@@ -66,7 +62,7 @@ public class CovetPgCopyProducer extends BulkProducer {
         if (hasSql && !direction.equals(directionOf(e.getSql()))) {
             throw new IllegalArgumentException("direction=" + direction + " contradicts the sql, which is a COPY " + directionOf(e.getSql()));
         }
-        if (hasTable) {
+        if (!hasSql) {
             table = Identifiers.table(e.getTable(), "table");
             columns = e.getColumns() == null || e.getColumns().isBlank() ? null : Identifiers.columns(e.getColumns(), "columns");
         }
