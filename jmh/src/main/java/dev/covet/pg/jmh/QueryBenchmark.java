@@ -314,6 +314,20 @@ public class QueryBenchmark {
 
         abstract void start();
 
+        /** True once the trial ends or a request failed: no new request is started. */
+        boolean ended() {
+            return stopping || failure.get() != null;
+        }
+
+        /** One request's outcome: its latency when it succeeded, else the trial's failure. */
+        void outcome(long startNanos, Throwable t) {
+            if (t != null) {
+                failed(t);
+            } else {
+                answered(startNanos);
+            }
+        }
+
         void answered(long startNanos) {
             latencies.record(System.nanoTime() - startNanos);
             if (completed.incrementAndGet() >= waitingFor) {
@@ -356,7 +370,8 @@ public class QueryBenchmark {
         }
     }
 
-    final class CovetpgDriver extends Driver {
+    /** Keeps {@code concurrency} requests in flight with callbacks, each answer starting the next one. */
+    abstract class CallbackDriver extends Driver {
         @Override
         void start() {
             for (int i = 0; i < concurrency; i++) {
@@ -364,8 +379,14 @@ public class QueryBenchmark {
             }
         }
 
-        private void issue() {
-            if (stopping || failure.get() != null) {
+        /** Starts one request (or, once the trial ended, counts this chain as stopped). */
+        abstract void issue();
+    }
+
+    final class CovetpgDriver extends CallbackDriver {
+        @Override
+        void issue() {
+            if (ended()) {
                 stopped.countDown();
                 return;
             }
@@ -373,38 +394,22 @@ public class QueryBenchmark {
             w.headers(exchange);
             long start = System.nanoTime();
             covetpgProducer.process(exchange, doneSync -> {
-                Throwable t = exchange.getException() != null ? exchange.getException() : check(w, exchange, "covetpg");
-                if (t != null) {
-                    failed(t);
-                } else {
-                    answered(start);
-                }
+                outcome(start, exchange.getException() != null ? exchange.getException() : check(w, exchange, "covetpg"));
                 issue();
             });
         }
     }
 
-    final class VertxDriver extends Driver {
+    final class VertxDriver extends CallbackDriver {
         @Override
-        void start() {
-            for (int i = 0; i < concurrency; i++) {
-                issue();
-            }
-        }
-
-        private void issue() {
-            if (stopping || failure.get() != null) {
+        void issue() {
+            if (ended()) {
                 stopped.countDown();
                 return;
             }
             long start = System.nanoTime();
             Handler<AsyncResult<RowSet<Row>>> handler = ar -> {
-                Throwable t = ar.failed() ? ar.cause() : check(w, ar.result());
-                if (t != null) {
-                    failed(t);
-                } else {
-                    answered(start);
-                }
+                outcome(start, ar.failed() ? ar.cause() : check(w, ar.result()));
                 issue();
             };
             rawPool.preparedQuery(w.positional).execute(w.tuple()).onComplete(handler);
@@ -429,17 +434,12 @@ public class QueryBenchmark {
                 Producer producer = sqlEndpoint.createProducer();
                 producer.start();
                 try {
-                    while (!stopping && failure.get() == null) {
+                    while (!ended()) {
                         Exchange exchange = sqlEndpoint.createExchange();
                         w.headers(exchange);
                         long start = System.nanoTime();
                         producer.process(exchange);
-                        Throwable t = exchange.getException() != null ? exchange.getException() : check(w, exchange, "camel-sql");
-                        if (t != null) {
-                            failed(t);
-                        } else {
-                            answered(start);
-                        }
+                        outcome(start, exchange.getException() != null ? exchange.getException() : check(w, exchange, "camel-sql"));
                     }
                 } finally {
                     producer.stop();
