@@ -1,8 +1,6 @@
 package dev.covet.pg;
 
 import dev.covet.pg.testdb.TestDatabase;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -19,7 +17,7 @@ abstract class CovetPgTestSupport {
 
     protected static final TestDatabase db = TestDatabase.shared();
 
-    private final List<CamelContext> contexts = new ArrayList<>();
+    private final StartedContexts contexts = new StartedContexts();
 
     /** A started context with a covetpg component configured for the test database, then by {@code config}. */
     protected CamelContext startContext(Consumer<CovetPgConfiguration> config, RoutesBuilder... routes) throws Exception {
@@ -31,7 +29,7 @@ abstract class CovetPgTestSupport {
     /** As {@link #startContext}, not started yet (for tests of start-up failures). */
     protected CamelContext newContext(Consumer<CovetPgConfiguration> config, RoutesBuilder... routes) throws Exception {
         CamelContext context = new DefaultCamelContext();
-        contexts.add(context);
+        contexts.track(context);
         context.addComponent("covetpg", component(config));
         for (RoutesBuilder r : routes) {
             context.addRoutes(r);
@@ -68,13 +66,6 @@ abstract class CovetPgTestSupport {
 
     @AfterEach
     void stopContexts() {
-        for (CamelContext c : contexts) {
-            try {
-                c.stop();
-            } catch (RuntimeException e) {
-                // a context that failed to start may fail to stop as well
-            }
-        }
-        contexts.clear();
+        contexts.stopAll();
     }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.covet.pg.testdb.TestDatabase;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -24,7 +22,7 @@ abstract class PrivateServerTestSupport {
     /** Whether the connection that runs it is encrypted, as the server sees it. */
     static final String SSL_IN_USE = "covetpg:query?sql=SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()&outputType=SelectValue";
 
-    private final List<CamelContext> contexts = new ArrayList<>();
+    private final StartedContexts contexts = new StartedContexts();
 
     /** pg_hba.conf lines that let the embedded server's own start-up check and the tests' JDBC set-up in. */
     static String hbaForSetup() {
@@ -46,7 +44,7 @@ abstract class PrivateServerTestSupport {
         config.accept(c);
         CamelContext context = new DefaultCamelContext();
         context.addComponent("covetpg", component);
-        contexts.add(context);
+        contexts.track(context);
         return context;
     }
 
@@ -99,13 +97,6 @@ abstract class PrivateServerTestSupport {
 
     @AfterEach
     void stopContexts() {
-        for (CamelContext c : contexts) {
-            try {
-                c.stop();
-            } catch (RuntimeException e) {
-                // a context that failed to start may fail to stop as well
-            }
-        }
-        contexts.clear();
+        contexts.stopAll();
     }
 }
