@@ -102,12 +102,12 @@ public final class PgClient {
     public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session,
                                      String origin) {
         Tuple tuple = TypeMapping.tuple(params);
-        String what = describe(sql, queryTimeout);
+        // the description is for messages only: built when something fails, not on every query
         Promise<QueryResult> result = Promise.promise();
         AtomicReference<Lease> held = new AtomicReference<>();
         long timer = commandTimeout > 0 ? vertx.setTimer(commandTimeout, id -> {
             if (result.tryFail(new CovetPgTimeoutException("The operation did not finish within commandTimeout="
-                    + commandTimeout + "ms while " + what + " (pool: " + statistics() + ")", null, null))) {
+                    + commandTimeout + "ms while " + describe(sql, queryTimeout) + " (pool: " + statistics() + ")", null, null))) {
                 Lease lease = held.get();
                 if (lease != null) {
                     // stop the statement on the server; its failure then gives the connection back
@@ -134,7 +134,7 @@ public final class PgClient {
                     if (ar.succeeded()) {
                         result.tryComplete(QueryResult.of(ar.result()));
                     } else {
-                        result.tryFail(PgErrors.translate(ar.cause(), settings, what));
+                        result.tryFail(PgErrors.translate(ar.cause(), settings, describe(sql, queryTimeout)));
                     }
                 });
         return result.future();
@@ -202,12 +202,11 @@ public final class PgClient {
     public Future<Long> executeBatch(String sql, List<List<Object>> sets, String origin) {
         List<Tuple> tuples = new ArrayList<>(sets.size());
         sets.forEach(set -> tuples.add(TypeMapping.tuple(set)));
-        String what = describe(sql, -1);
         return acquire().compose(lease -> timed("batch", origin, sql, () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
                         .eventually(v -> lease.release()))
                 .transform(ar -> {
                     if (ar.failed()) {
-                        return Future.failedFuture(PgErrors.translate(ar.cause(), settings, what));
+                        return Future.failedFuture(PgErrors.translate(ar.cause(), settings, describe(sql, -1)));
                     }
                     long total = 0;
                     for (RowSet<Row> r = ar.result(); r != null; r = r.next()) {
