@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,8 +28,11 @@ import org.testcontainers.containers.PostgreSQLContainer;
  *
  * <p>It is a real server reached over TCP: tests observe it with plain JDBC ({@link #jdbc()}),
  * independently of the component under test.
+ *
+ * <p>Resilience tests that stop, restart or fail over the server use a {@link RestartableDatabase}
+ * ({@link #restartable(Map)}), the one subclass: it inherits these helpers.
  */
-public final class TestDatabase implements AutoCloseable {
+public sealed class TestDatabase implements AutoCloseable permits RestartableDatabase {
 
     public static final String URL_VARIABLE = "COVETPG_TEST_URL";
     private static final String POSTGRES_IMAGE = "postgres:17-alpine";
@@ -43,8 +47,8 @@ public final class TestDatabase implements AutoCloseable {
     private final String password;
     private final AutoCloseable server;
 
-    private TestDatabase(String source, String host, int port, String database, String user, String password,
-                         AutoCloseable server) {
+    TestDatabase(String source, String host, int port, String database, String user, String password,
+                 AutoCloseable server) {
         this.source = source;
         this.host = host;
         this.port = port;
@@ -88,6 +92,14 @@ public final class TestDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Could not start the embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A private embedded PostgreSQL 17 that a resilience test can stop, start, restart and stream to
+     * standbys, on one port and data directory; see {@link RestartableDatabase}.
+     */
+    public static RestartableDatabase restartable(Map<String, String> serverSettings) {
+        return RestartableDatabase.startPrimary(serverSettings);
     }
 
     private static boolean dockerAnswers() {
@@ -206,6 +218,25 @@ public final class TestDatabase implements AutoCloseable {
     public Object queryValue(String sql) {
         List<Map<String, Object>> rows = query(sql);
         return rows.isEmpty() ? null : rows.get(0).values().iterator().next();
+    }
+
+    /**
+     * Terminates every backend whose application_name is the given one, as an administrator or a
+     * failover tool would (its client gets FATAL 57P01), and returns how many. Each is gone when this
+     * returns: {@code pg_terminate_backend(pid, timeout)} waits for it (PostgreSQL 14 and later).
+     */
+    public int terminateBackends(String applicationName) {
+        String sql = "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+                + " WHERE application_name = ? AND pid <> pg_backend_pid()";
+        try (Connection c = jdbc(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, applicationName);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     @Override
