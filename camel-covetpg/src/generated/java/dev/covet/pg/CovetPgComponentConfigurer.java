@@ -38,6 +38,10 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "circuitbreakerprobeinterval":
+        case "circuitBreakerProbeInterval": getOrCreateConfiguration(target).setCircuitBreakerProbeInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "circuitbreakerthreshold":
+        case "circuitBreakerThreshold": getOrCreateConfiguration(target).setCircuitBreakerThreshold(property(camelContext, int.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": getOrCreateConfiguration(target).setCommandTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.covet.pg.CovetPgConfiguration.class, value)); return true;
@@ -55,6 +59,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxLifetime": getOrCreateConfiguration(target).setMaxLifetime(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "maxpoolsize":
         case "maxPoolSize": getOrCreateConfiguration(target).setMaxPoolSize(property(camelContext, int.class, value)); return true;
+        case "maxretries":
+        case "maxRetries": getOrCreateConfiguration(target).setMaxRetries(property(camelContext, int.class, value)); return true;
         case "maxwaitqueuesize":
         case "maxWaitQueueSize": getOrCreateConfiguration(target).setMaxWaitQueueSize(property(camelContext, int.class, value)); return true;
         case "minpoolsize":
@@ -71,6 +77,15 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "querytimeout":
         case "queryTimeout": getOrCreateConfiguration(target).setQueryTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "readfrom":
+        case "readFrom": getOrCreateConfiguration(target).setReadFrom(property(camelContext, java.lang.String.class, value)); return true;
+        case "replicacheckinterval":
+        case "replicaCheckInterval": getOrCreateConfiguration(target).setReplicaCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicas": getOrCreateConfiguration(target).setReplicas(property(camelContext, java.lang.String.class, value)); return true;
+        case "retrybackoff":
+        case "retryBackoff": getOrCreateConfiguration(target).setRetryBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "retrymaxbackoff":
+        case "retryMaxBackoff": getOrCreateConfiguration(target).setRetryMaxBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "serversettings":
         case "serverSettings": getOrCreateConfiguration(target).setServerSettings(property(camelContext, java.util.Map.class, value)); return true;
         case "slowquerythreshold":
@@ -108,6 +123,10 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "circuitbreakerprobeinterval":
+        case "circuitBreakerProbeInterval": return long.class;
+        case "circuitbreakerthreshold":
+        case "circuitBreakerThreshold": return int.class;
         case "commandtimeout":
         case "commandTimeout": return long.class;
         case "configuration": return dev.covet.pg.CovetPgConfiguration.class;
@@ -125,6 +144,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxLifetime": return long.class;
         case "maxpoolsize":
         case "maxPoolSize": return int.class;
+        case "maxretries":
+        case "maxRetries": return int.class;
         case "maxwaitqueuesize":
         case "maxWaitQueueSize": return int.class;
         case "minpoolsize":
@@ -141,6 +162,15 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "port": return java.lang.Integer.class;
         case "querytimeout":
         case "queryTimeout": return long.class;
+        case "readfrom":
+        case "readFrom": return java.lang.String.class;
+        case "replicacheckinterval":
+        case "replicaCheckInterval": return long.class;
+        case "replicas": return java.lang.String.class;
+        case "retrybackoff":
+        case "retryBackoff": return long.class;
+        case "retrymaxbackoff":
+        case "retryMaxBackoff": return long.class;
         case "serversettings":
         case "serverSettings": return java.util.Map.class;
         case "slowquerythreshold":
@@ -174,6 +204,10 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "circuitbreakerprobeinterval":
+        case "circuitBreakerProbeInterval": return getOrCreateConfiguration(target).getCircuitBreakerProbeInterval();
+        case "circuitbreakerthreshold":
+        case "circuitBreakerThreshold": return getOrCreateConfiguration(target).getCircuitBreakerThreshold();
         case "commandtimeout":
         case "commandTimeout": return getOrCreateConfiguration(target).getCommandTimeout();
         case "configuration": return target.getConfiguration();
@@ -191,6 +225,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxLifetime": return getOrCreateConfiguration(target).getMaxLifetime();
         case "maxpoolsize":
         case "maxPoolSize": return getOrCreateConfiguration(target).getMaxPoolSize();
+        case "maxretries":
+        case "maxRetries": return getOrCreateConfiguration(target).getMaxRetries();
         case "maxwaitqueuesize":
         case "maxWaitQueueSize": return getOrCreateConfiguration(target).getMaxWaitQueueSize();
         case "minpoolsize":
@@ -207,6 +243,15 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "port": return getOrCreateConfiguration(target).getPort();
         case "querytimeout":
         case "queryTimeout": return getOrCreateConfiguration(target).getQueryTimeout();
+        case "readfrom":
+        case "readFrom": return getOrCreateConfiguration(target).getReadFrom();
+        case "replicacheckinterval":
+        case "replicaCheckInterval": return getOrCreateConfiguration(target).getReplicaCheckInterval();
+        case "replicas": return getOrCreateConfiguration(target).getReplicas();
+        case "retrybackoff":
+        case "retryBackoff": return getOrCreateConfiguration(target).getRetryBackoff();
+        case "retrymaxbackoff":
+        case "retryMaxBackoff": return getOrCreateConfiguration(target).getRetryMaxBackoff();
         case "serversettings":
         case "serverSettings": return getOrCreateConfiguration(target).getServerSettings();
         case "slowquerythreshold":

@@ -71,6 +71,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "pollStrategy": target.setPollStrategy(property(camelContext, org.apache.camel.spi.PollingConsumerPollStrategy.class, value)); return true;
         case "querytimeout":
         case "queryTimeout": target.setQueryTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "readfrom":
+        case "readFrom": target.setReadFrom(property(camelContext, java.lang.String.class, value)); return true;
         case "repeatcount":
         case "repeatCount": target.setRepeatCount(property(camelContext, long.class, value)); return true;
         case "routeemptyresultset":
@@ -154,6 +156,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "pollStrategy": return org.apache.camel.spi.PollingConsumerPollStrategy.class;
         case "querytimeout":
         case "queryTimeout": return java.lang.Long.class;
+        case "readfrom":
+        case "readFrom": return java.lang.String.class;
         case "repeatcount":
         case "repeatCount": return long.class;
         case "routeemptyresultset":
@@ -238,6 +242,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "pollStrategy": return target.getPollStrategy();
         case "querytimeout":
         case "queryTimeout": return target.getQueryTimeout();
+        case "readfrom":
+        case "readFrom": return target.getReadFrom();
         case "repeatcount":
         case "repeatCount": return target.getRepeatCount();
         case "routeemptyresultset":

@@ -24,7 +24,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(44);
+        Set<String> props = new HashSet<>(45);
         props.add("allowQueryFromHeader");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -53,6 +53,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("parameters");
         props.add("pollStrategy");
         props.add("queryTimeout");
+        props.add("readFrom");
         props.add("repeatCount");
         props.add("routeEmptyResultSet");
         props.add("runLoggingLevel");

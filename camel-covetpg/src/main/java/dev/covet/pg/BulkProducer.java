@@ -2,6 +2,8 @@ package dev.covet.pg;
 
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
+import dev.covet.pg.client.ReadFrom;
+import dev.covet.pg.client.ResilienceSettings;
 import dev.covet.pg.tx.RouteTransaction;
 import io.vertx.core.Context;
 import org.apache.camel.AsyncCallback;
@@ -39,12 +41,47 @@ abstract class BulkProducer extends DefaultAsyncProducer {
         return true;
     }
 
+    /**
+     * Runs the operation, and runs it again from the start (up to maxRetries, with backoff) when
+     * it failed in a way that cannot have let it take effect and its body can be read again.
+     */
     private void runCatching(Exchange exchange) {
-        try {
-            run(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
+        PgClient client = getEndpoint().getComponent().client();
+        ResilienceSettings resilience = client.settings().resilience();
+        for (int retry = 0; ; retry++) {
+            try {
+                run(exchange);
+                if (retry > 0) {
+                    exchange.getMessage().setHeader(CovetPgConstants.RETRIES, retry);
+                }
+                return;
+            } catch (Exception e) {
+                boolean again = retry < resilience.maxRetries() && RouteTransaction.current(exchange, getEndpoint().getComponent()) == null
+                        && replayable(exchange.getMessage().getBody()) && client.mayRunAgain(e, ownTransaction());
+                if (!again) {
+                    exchange.setException(e);
+                    return;
+                }
+                long wait = resilience.backoff(retry + 1);
+                client.retried(getEndpoint().describe(), e, retry + 1, wait);
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    exchange.setException(e);
+                    return;
+                }
+            }
         }
+    }
+
+    /** Whether the operation runs in a transaction of its own, so that a failure before its COMMIT undid everything. */
+    protected abstract boolean ownTransaction();
+
+    /** Whether the body can be read again from its start: a collection or an array, bytes, text or a file; not a stream or an iterator. */
+    private static boolean replayable(Object body) {
+        return body == null || body instanceof java.util.Collection<?> || body.getClass().isArray() || body instanceof CharSequence
+                || body instanceof java.io.File || body instanceof java.nio.file.Path || body instanceof org.apache.camel.WrappedFile<?>;
     }
 
     /**
@@ -70,10 +107,14 @@ abstract class BulkProducer extends DefaultAsyncProducer {
         return session == null ? null : session.usedBy(getEndpoint().describe());
     }
 
-    /** A connection of its own, waiting at most the endpoint's (or component's) commandTimeout. */
-    protected PgSession openSession() {
+    /**
+     * A connection of its own, waiting at most the endpoint's (or component's) commandTimeout, on
+     * the primary, or where the endpoint's readFrom says when {@code reads} only.
+     */
+    protected PgSession openSession(boolean reads) {
         PgClient client = getEndpoint().getComponent().client();
         Long own = getEndpoint().getCommandTimeout();
-        return client.openSession(own != null ? own : client.settings().commandTimeout()).usedBy(getEndpoint().describe());
+        return client.openSession(own != null ? own : client.settings().commandTimeout(),
+                reads ? getEndpoint().readFrom() : ReadFrom.PRIMARY).usedBy(getEndpoint().describe());
     }
 }

@@ -51,13 +51,18 @@ public class CovetPgBatchProducer extends BulkProducer {
     }
 
     @Override
+    protected boolean ownTransaction() {
+        return getEndpoint().isTransacted();
+    }
+
+    @Override
     protected void run(Exchange exchange) throws Exception {
         CovetPgEndpoint e = getEndpoint();
         Iterator<?> items = BodyItems.of(exchange.getMessage().getBody());
         long count = 0;
         if (items.hasNext()) {
             PgSession transaction = transaction(exchange);
-            PgSession session = transaction != null ? transaction : openSession();
+            PgSession session = transaction != null ? transaction : openSession(false);
             try {
                 BatchLoader.ChunkStatement chunkStatement;
                 Iterator<List<Object>> sets;

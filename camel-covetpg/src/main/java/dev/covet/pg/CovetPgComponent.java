@@ -254,6 +254,28 @@ public class CovetPgComponent extends DefaultComponent {
         return getPoolStatistics().totalTimeouts();
     }
 
+    @ManagedAttribute(description = "Retries since start, of every kind (replaced closed connections included)")
+    public long getTotalRetries() {
+        PgClient c = client;
+        return c == null ? 0 : c.totalRetries();
+    }
+
+    @ManagedAttribute(description = "Every server with its role, health and circuit breaker, e.g. db1:5432 primary up (breaker closed)")
+    public String getServers() {
+        PgClient c = client;
+        if (c == null) {
+            return "";
+        }
+        return c.nodeStates().stream().map(n -> n.server() + " " + n.role() + " " + (n.up() ? "up" : "down") + " (breaker " + n.breaker() + ")")
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** Every server with its role, health and circuit breaker as seen now; empty when stopped. */
+    public java.util.List<dev.covet.pg.client.NodeState> getServerStates() {
+        PgClient c = client;
+        return c == null ? java.util.List.of() : c.nodeStates();
+    }
+
     @ManagedAttribute(description = "Server and database: host:port/database")
     public String getTarget() {
         ClientSettings s = effectiveSettings();

@@ -1,10 +1,15 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.ClientSettings;
+import dev.covet.pg.client.HostPort;
 import dev.covet.pg.client.MonitorSettings;
 import dev.covet.pg.client.PgUrl;
+import dev.covet.pg.client.ReadFrom;
+import dev.covet.pg.client.ResilienceSettings;
 import dev.covet.pg.client.SslMode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
@@ -114,6 +119,40 @@ public class CovetPgConfiguration implements Cloneable {
               description = "At most one pool warning of each kind (exhausted, busy) is logged per this interval while the condition lasts. At least 1s.")
     private long poolWarningInterval = 60_000;
 
+    @UriParam(label = "ha", description = "Replicas (streaming standbys) besides the primary, as host:port pairs separated by commas; reads go there"
+                                          + " as readFrom says. A url with several hosts (postgresql://h1:5432,h2:5433/db) adds its hosts too. Which server is the"
+                                          + " primary is found by asking each (pg_is_in_recovery()), so after a failover the promoted one takes the writes.")
+    private String replicas;
+    @UriParam(label = "ha", defaultValue = "primary", enums = "primary,replica,replicaPreferred",
+              description = "Where reads go: primary; replica (a healthy replica, else the read fails at once); replicaPreferred (a healthy replica,"
+                            + " else the primary). Reads are query statements, StreamList, the consumer's cursor and copy out; an endpoint may override it."
+                            + " Writes and everything in a route transaction always go to the primary. The url's target_session_attrs sets it too.")
+    private String readFrom;
+    @UriParam(label = "ha", defaultValue = "5s", javaType = "java.time.Duration",
+              description = "With several servers: how often each one's role (primary or replica) and health is checked, on a connection of its own."
+                            + " A failed connection to the primary also triggers a check at once. At least 100ms.")
+    private long replicaCheckInterval = 5_000;
+    @UriParam(label = "ha", defaultValue = "3",
+              description = "Retries of an operation outside a transaction after a failure that cannot have taken effect: no connection (08xxx, refused),"
+                            + " serialization failure 40001, deadlock 40P01, server shutdown 57P01/57P02/57P03. A statement whose connection died after it"
+                            + " was sent is not retried unless it ran on a replica or in a transaction that never committed: it fails with a"
+                            + " CovetPgUnknownOutcomeException. A pooled connection found closed before sending is replaced at once, without counting."
+                            + " 0 turns retries off.")
+    private int maxRetries = 3;
+    @UriParam(label = "ha", defaultValue = "100ms", javaType = "java.time.Duration",
+              description = "Wait before the first retry; doubled for each next one (with up to a quarter of random jitter), up to retryMaxBackoff.")
+    private long retryBackoff = 100;
+    @UriParam(label = "ha", defaultValue = "2s", javaType = "java.time.Duration", description = "Longest wait between two attempts.")
+    private long retryMaxBackoff = 2_000;
+    @UriParam(label = "ha", defaultValue = "5",
+              description = "Failed attempts in a row to connect to a server after which its circuit breaker opens: operations then fail at once with a"
+                            + " CovetPgCircuitOpenException instead of queueing, and the health check reports DOWN, until a probe reaches the server."
+                            + " 0 turns the breaker off.")
+    private int circuitBreakerThreshold = 5;
+    @UriParam(label = "ha", defaultValue = "1s", javaType = "java.time.Duration",
+              description = "How often a server behind an open circuit breaker is probed (a new connection and SELECT 1). At least 100ms.")
+    private long circuitBreakerProbeInterval = 1_000;
+
     /** Merges {@link #url} with the separate options and checks every value. */
     public ClientSettings toClientSettings() {
         PgUrl parsed = url == null || url.isBlank() ? null : PgUrl.parse(url);
@@ -139,7 +178,18 @@ public class CovetPgConfiguration implements Cloneable {
                 resolvedConnectTimeout,
                 minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout, idleTimeout, maxLifetime,
                 queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize, pipeliningLimit,
-                new MonitorSettings(slowQueryThreshold, poolWarningDelay, poolUtilizationWarningRatio, poolWarningInterval));
+                new MonitorSettings(slowQueryThreshold, poolWarningDelay, poolUtilizationWarningRatio, poolWarningInterval),
+                resilience(parsed, params));
+    }
+
+    private ResilienceSettings resilience(PgUrl parsed, Map<String, String> params) {
+        List<HostPort> others = new ArrayList<>(parsed == null ? List.of() : parsed.moreHosts());
+        others.addAll(HostPort.parseList(replicas, DEFAULT_PORT, "replicas"));
+        ReadFrom reads = readFrom != null && !readFrom.isBlank() ? ReadFrom.parse(readFrom, "readFrom")
+                : params.containsKey("target_session_attrs") ? ReadFrom.fromTargetSessionAttrs(params.get("target_session_attrs"))
+                : ReadFrom.PRIMARY;
+        return new ResilienceSettings(others, reads, replicaCheckInterval, maxRetries, retryBackoff, retryMaxBackoff,
+                circuitBreakerThreshold, circuitBreakerProbeInterval);
     }
 
     private static String first(String option, String fromUrl, String fallback) {
@@ -230,6 +280,22 @@ public class CovetPgConfiguration implements Cloneable {
     public void setPoolWarningDelay(long poolWarningDelay) { this.poolWarningDelay = poolWarningDelay; }
     public double getPoolUtilizationWarningRatio() { return poolUtilizationWarningRatio; }
     public void setPoolUtilizationWarningRatio(double poolUtilizationWarningRatio) { this.poolUtilizationWarningRatio = poolUtilizationWarningRatio; }
+    public String getReplicas() { return replicas; }
+    public void setReplicas(String replicas) { this.replicas = replicas; }
+    public String getReadFrom() { return readFrom; }
+    public void setReadFrom(String readFrom) { this.readFrom = readFrom; }
+    public long getReplicaCheckInterval() { return replicaCheckInterval; }
+    public void setReplicaCheckInterval(long replicaCheckInterval) { this.replicaCheckInterval = replicaCheckInterval; }
+    public int getMaxRetries() { return maxRetries; }
+    public void setMaxRetries(int maxRetries) { this.maxRetries = maxRetries; }
+    public long getRetryBackoff() { return retryBackoff; }
+    public void setRetryBackoff(long retryBackoff) { this.retryBackoff = retryBackoff; }
+    public long getRetryMaxBackoff() { return retryMaxBackoff; }
+    public void setRetryMaxBackoff(long retryMaxBackoff) { this.retryMaxBackoff = retryMaxBackoff; }
+    public int getCircuitBreakerThreshold() { return circuitBreakerThreshold; }
+    public void setCircuitBreakerThreshold(int circuitBreakerThreshold) { this.circuitBreakerThreshold = circuitBreakerThreshold; }
+    public long getCircuitBreakerProbeInterval() { return circuitBreakerProbeInterval; }
+    public void setCircuitBreakerProbeInterval(long circuitBreakerProbeInterval) { this.circuitBreakerProbeInterval = circuitBreakerProbeInterval; }
     public long getPoolWarningInterval() { return poolWarningInterval; }
     public void setPoolWarningInterval(long poolWarningInterval) { this.poolWarningInterval = poolWarningInterval; }
 }

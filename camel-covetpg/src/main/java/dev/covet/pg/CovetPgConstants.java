@@ -14,6 +14,11 @@ public final class CovetPgConstants {
     @Metadata(label = "producer", description = "Rows copied by covetpg:copy FROM STDIN, as the server counted them.", javaType = "long")
     public static final String COPY_COUNT = "CamelCovetPgCopyCount";
 
+    @Metadata(label = "producer", description = "How many times covetpg:query tried the statement again after a failure that allows it"
+                                                + " (no connection, a closed connection, serialization failure, deadlock, server shutdown) before it succeeded;"
+                                                + " set only when it did.", javaType = "int")
+    public static final String RETRIES = "CamelCovetPgRetries";
+
     @Metadata(label = "consumer", description = "Index of the chunk this exchange carries (or comes from, with splitRows), from 0.", javaType = "long")
     public static final String CHUNK_INDEX = "CamelCovetPgChunkIndex";
 

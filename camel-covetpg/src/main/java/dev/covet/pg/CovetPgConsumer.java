@@ -4,6 +4,7 @@ import dev.covet.pg.client.ChunkCursor;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
+import dev.covet.pg.client.ReadFrom;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
 import java.util.ArrayList;
@@ -117,7 +118,9 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     @Override
     protected int poll() throws Exception {
         PgClient client = getEndpoint().getComponent().client();
-        try (PgSession session = client.openSession(client.settings().commandTimeout()).usedBy(getEndpoint().describe())) {
+        try (PgSession session = client.openSession(client.settings().commandTimeout(),
+                // claiming rows writes; a cursor only reads
+                getEndpoint().isSkipLocked() ? ReadFrom.PRIMARY : getEndpoint().readFrom()).usedBy(getEndpoint().describe())) {
             return getEndpoint().isSkipLocked() ? pollClaiming(client, session) : pollCursor(client, session);
         }
     }

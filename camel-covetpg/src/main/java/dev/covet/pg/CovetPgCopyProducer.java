@@ -97,9 +97,14 @@ public class CovetPgCopyProducer extends BulkProducer {
     }
 
     @Override
+    protected boolean ownTransaction() {
+        return true; // copy in runs in a transaction of its own (see run), copy out only reads
+    }
+
+    @Override
     protected void run(Exchange exchange) throws Exception {
         PgSession transaction = transaction(exchange);
-        PgSession session = transaction != null ? transaction : openSession();
+        PgSession session = transaction != null ? transaction : openSession(out);
         boolean handedOver = false;
         try {
             if (!supportChecked) {
@@ -109,6 +114,13 @@ public class CovetPgCopyProducer extends BulkProducer {
             if (out) {
                 copyOut(exchange, session, transaction == null);
                 handedOver = true; // the body's stream gives it back
+            } else if (transaction == null) {
+                // a transaction of its own: a connection lost before COMMIT then provably wrote nothing,
+                // so the COPY can run again; one lost during COMMIT is reported as of unknown outcome
+                session.begin();
+                long copied = copyIn(exchange, session);
+                session.commit();
+                exchange.getMessage().setHeader(CovetPgConstants.COPY_COUNT, copied);
             } else {
                 exchange.getMessage().setHeader(CovetPgConstants.COPY_COUNT, copyIn(exchange, session));
             }

@@ -1,5 +1,6 @@
 package dev.covet.pg;
 
+import dev.covet.pg.client.ReadFrom;
 import dev.covet.pg.copy.CopyFormat;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -67,6 +68,12 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
                             + " With sql the statement says which.")
     private String direction;
 
+    @UriParam(label = "common", enums = "primary,replica,replicaPreferred",
+              description = "Where this endpoint's reads go, instead of the component's readFrom: query statements, StreamList, the consumer's cursor and"
+                            + " copy out. Writes (batch, copy in, skipLocked claims, onConsume statements) and everything in a route transaction always go to"
+                            + " the primary. A statement a replica refuses as a write (SQLSTATE 25006) runs on the primary instead, with a warning logged once.")
+    private String readFrom;
+
     @UriParam(label = "consumer", defaultValue = "1000", description = "Rows fetched per round trip, and carried per exchange, by the consumer.")
     private int chunkSize = 1000;
     @UriParam(label = "consumer", defaultValue = "false", description = "Route one exchange per row (still fetched chunkSize at a time) instead of one per chunk.")
@@ -93,6 +100,17 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
         super(uri, component);
         this.operation = operation;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        readFrom(); // a wrong value fails the route's start, naming the allowed ones
+    }
+
+    /** Where this endpoint's reads go; null for the component's readFrom. */
+    ReadFrom readFrom() {
+        return readFrom == null || readFrom.isBlank() ? null : ReadFrom.parse(readFrom, "readFrom");
     }
 
     /**
@@ -130,6 +148,9 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     }
 
     public int getChunkSize() { return chunkSize; }
+    public String getReadFrom() { return readFrom; }
+    /** Where this endpoint's reads go. */
+    public void setReadFrom(String readFrom) { this.readFrom = readFrom; }
     /** consumer: rows per chunk. */
     public void setChunkSize(int chunkSize) { this.chunkSize = chunkSize; }
     public boolean isSplitRows() { return splitRows; }

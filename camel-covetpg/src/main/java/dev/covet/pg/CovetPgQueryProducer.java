@@ -73,7 +73,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             PgClient client = e.getComponent().client();
             PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
             if (e.getOutputType() == CovetPgOutputType.StreamList) {
-                client.openCursor(statement.sql(), params, e.getFetchSize(), transaction, e.describe())
+                client.openCursor(statement.sql(), params, e.getFetchSize(), transaction, e.describe(), e.readFrom())
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> {
                             if (transaction != null) {
                                 transaction.closeBeforeEnd(ar.result());
@@ -83,7 +83,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             } else {
                 long queryTimeout = e.getQueryTimeout() != null ? e.getQueryTimeout() : -1;
                 long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
-                client.query(statement.sql(), params, queryTimeout, commandTimeout, transaction, e.describe())
+                client.query(statement.sql(), params, queryTimeout, commandTimeout, transaction, e.describe(), e.readFrom())
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> applyResult(exchange, ar.result())));
             }
             return false;
@@ -208,6 +208,9 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
 
     private void applyResult(Exchange exchange, QueryResult result) {
         Message message = exchange.getMessage();
+        if (result.retries() > 0) {
+            message.setHeader(CovetPgConstants.RETRIES, result.retries());
+        }
         if (!result.hasRows()) {
             // DML without RETURNING, DDL: the body stays as it was
             message.setHeader(CovetPgConstants.UPDATE_COUNT, result.rowCount());

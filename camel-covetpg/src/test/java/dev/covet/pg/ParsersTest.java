@@ -3,6 +3,7 @@ package dev.covet.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.covet.pg.client.HostPort;
 import dev.covet.pg.client.PgUrl;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
@@ -56,6 +57,12 @@ class ParsersTest {
         assertThat(v6.host()).isEqualTo("::1");
         assertThat(v6.port()).isEqualTo(5433);
 
+        PgUrl several = PgUrl.parse("postgresql://u@h1,[::1]:5433,h3:6000/db?target_session_attrs=read-write");
+        assertThat(several.host()).isEqualTo("h1");
+        assertThat(several.port()).as("no port given for the first host").isNull();
+        assertThat(several.moreHosts()).containsExactly(new HostPort("::1", 5433), new HostPort("h3", 6000));
+        assertThat(several.params()).containsEntry("target_session_attrs", "read-write");
+
         PgUrl bare = PgUrl.parse("postgresql://");
         assertThat(bare.host()).isNull();
         assertThat(bare.port()).isNull();
@@ -64,7 +71,8 @@ class ParsersTest {
     @Test
     void badUrlsAreRefusedWithTheReasonAndNeverThePassword() {
         for (String bad : List.of("jdbc:postgresql://h/db", "postgresql://u:secret@h:99999/db", "postgresql://u:secret@h/db?sslmod=require",
-                "postgresql://u:secret@h1,h2/db")) {
+                "postgresql://u:secret@h1,,h2/db", "postgresql://u:secret@h1,h2:0/db",
+                "postgresql://u:secret@h/db?host=h1,h2")) {
             assertThatThrownBy(() -> PgUrl.parse(bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageNotContaining("secret");
         }

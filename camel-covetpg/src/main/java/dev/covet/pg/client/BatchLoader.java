@@ -78,12 +78,16 @@ public final class BatchLoader {
             done = true;
             return total;
         } finally {
-            if (mode == Mode.JOINED) {
-                if (!done) {
-                    session.await(session.connection().query("ROLLBACK TO SAVEPOINT " + BATCH_SAVEPOINT).execute(), "undoing the batch");
+            if (!done) {
+                try {
+                    if (mode == Mode.JOINED) {
+                        session.await(session.connection().query("ROLLBACK TO SAVEPOINT " + BATCH_SAVEPOINT).execute(), "undoing the batch");
+                    } else if (session.inTransaction()) {
+                        session.rollback();
+                    }
+                } catch (CovetPgException undo) {
+                    // the connection is gone and the server rolls back on its own: the failure that got us here is the one to report
                 }
-            } else if (session.inTransaction()) {
-                session.rollback();
             }
         }
     }

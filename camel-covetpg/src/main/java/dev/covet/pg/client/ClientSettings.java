@@ -31,11 +31,13 @@ public record ClientSettings(
         int statementCacheSize,
         int maxCacheableStatementSize,
         int pipeliningLimit,
-        MonitorSettings monitor) {
+        MonitorSettings monitor,
+        ResilienceSettings resilience) {
 
     public ClientSettings {
         serverSettings = Map.copyOf(serverSettings);
         monitor = monitor == null ? MonitorSettings.OFF : monitor;
+        resilience = resilience == null ? ResilienceSettings.NONE : resilience;
         require(host != null && !host.isBlank(), "host", host, "a host name or address");
         require(port >= 1 && port <= 65535, "port", port, "between 1 and 65535");
         require(database != null && !database.isBlank(), "database", database, "a database name");
@@ -79,7 +81,23 @@ public record ClientSettings(
 
     /** host:port/database, for messages; never the credentials. */
     public String target() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
+        return new HostPort(host, port) + "/" + database;
+    }
+
+    /** Every server: the first host, then the others in the order given. */
+    public java.util.List<HostPort> hosts() {
+        java.util.List<HostPort> all = new java.util.ArrayList<>();
+        all.add(new HostPort(host, port));
+        resilience.otherHosts().stream().filter(h -> !all.contains(h)).forEach(all::add);
+        return all;
+    }
+
+    /** The same settings for another server of the cluster, for messages and connections to it. */
+    public ClientSettings forHost(HostPort other) {
+        return new ClientSettings(other.host(), other.port(), database, user, password, sslMode, sslRootCert, sslCert, sslKey,
+                applicationName, serverSettings, connectTimeout, minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout,
+                idleTimeout, maxLifetime, queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize,
+                pipeliningLimit, monitor, resilience);
     }
 
     @Override

@@ -25,4 +25,13 @@ public interface OperationListener {
      */
     default void acquired(boolean succeeded, long nanos) {
     }
+
+    /**
+     * An operation is tried again after a failure that allows it.
+     *
+     * @param operation as in {@link #finished}, or {@code connect} for a wait for a connection
+     * @param reason    the SQLSTATE of the failure, else {@code no-connection} or {@code closed-connection}
+     */
+    default void retried(String operation, String reason) {
+    }
 }

@@ -3,7 +3,6 @@ package dev.covet.pg.client;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -16,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pooled PostgreSQL client under one component instance: it builds the Vert.x pool, opens
@@ -25,19 +26,24 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class PgClient {
 
+    private static final Logger RETRY_LOG = LoggerFactory.getLogger("dev.covet.pg.Retry");
+
     private final Vertx vertx;
     private final ClientSettings settings;
     private final String name;
-    private Pool pool;
+    private Cluster cluster;
     private final SlowQueryLog slowQueries;
     private final PoolWarnings poolWarnings;
     private long poolWarningTimer = -1;
     private volatile OperationListener listener;
+    /** Statements a replica refused as writes, each warned about once. */
+    private final java.util.Set<String> writersOnReplica = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong acquired = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
 
     public PgClient(Vertx vertx, ClientSettings settings, String name) {
         this.vertx = vertx;
@@ -51,26 +57,37 @@ public final class PgClient {
         return settings;
     }
 
-    /** Builds the pool and opens {@code minPoolSize} connections, each checked with a round trip. */
+    /**
+     * Builds a pool per server, learns which server is the primary (when there are several) and
+     * opens {@code minPoolSize} connections to it, each checked with a round trip.
+     */
     public Future<Void> start() {
-        pool = PgBuilder.pool()
-                .with(PgOptionsFactory.poolOptions(settings, name))
-                .connectingTo(PgOptionsFactory.connectOptions(settings))
-                .using(vertx)
-                .build();
+        cluster = new Cluster(vertx, settings, name);
+        return cluster.start().compose(v -> prewarm());
+    }
+
+    private Future<Void> prewarm() {
+        String what = "opening minPoolSize=" + settings.minPoolSize() + " connections";
         List<Future<Lease>> opened = new ArrayList<>();
-        for (int i = 0; i < settings.minPoolSize(); i++) {
-            opened.add(acquire().compose(lease -> lease.connection().query("SELECT 1").execute()
-                    .map(rows -> lease)
-                    .onFailure(e -> lease.release())));
+        if (settings.minPoolSize() > 0) {
+            Node primary;
+            try {
+                primary = cluster.primary();
+            } catch (CovetPgException e) {
+                return Future.failedFuture(PgErrors.translate(e, settings, what));
+            }
+            for (int i = 0; i < settings.minPoolSize(); i++) {
+                opened.add(acquire(primary).compose(lease -> lease.connection().query("SELECT 1").execute()
+                        .map(rows -> lease)
+                        .onFailure(e -> lease.release())));
+            }
         }
         // join, not all: every connection that did open must be given back before we report
         return Future.join(opened).transform(ar -> {
             opened.stream().filter(Future::succeeded).forEach(f -> f.result().release());
             if (ar.failed()) {
                 Throwable first = opened.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(ar.cause());
-                return Future.failedFuture(PgErrors.translate(first, settings, "opening minPoolSize="
-                        + settings.minPoolSize() + " connections"));
+                return Future.failedFuture(PgErrors.translate(first, settings, what));
             }
             if (poolWarnings.enabled()) {
                 // from here on: opening minPoolSize connections at start counts as waiting, and is no warning
@@ -81,28 +98,18 @@ public final class PgClient {
     }
 
     /**
-     * Runs one statement with bound parameters on a pooled connection.
+     * Runs one statement with bound parameters, on the connection of {@code session} when one is
+     * given (a route transaction's, which then stays held and is never retried), else on a pooled
+     * connection of the server {@code readFrom} picks, retrying what {@link Retry} allows.
      *
      * @param queryTimeout the statement's limit in ms when it differs from the component's, or -1
-     * @param commandTimeout the limit in ms on the whole operation (0 for none)
+     * @param commandTimeout the limit in ms on the whole operation, retries included (0 for none)
+     * @param origin names the endpoint for the slow-query log
+     * @param readFrom where it may run; null for the component's readFrom
      */
-    public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout) {
-        return query(sql, params, queryTimeout, commandTimeout, null);
-    }
-
-    /**
-     * As {@link #query(String, List, long, long)}, on the connection of {@code session} when one
-     * is given (a route transaction's), which then stays held; else on a connection from the pool.
-     */
-    public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session) {
-        return query(sql, params, queryTimeout, commandTimeout, session, null);
-    }
-
-    /** As above; {@code origin} names the endpoint for the slow-query log. */
     public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session,
-                                     String origin) {
+                                     String origin, ReadFrom readFrom) {
         Tuple tuple = TypeMapping.tuple(params);
-        // the description is for messages only: built when something fails, not on every query
         Promise<QueryResult> result = Promise.promise();
         AtomicReference<Lease> held = new AtomicReference<>();
         long timer = commandTimeout > 0 ? vertx.setTimer(commandTimeout, id -> {
@@ -115,29 +122,28 @@ public final class PgClient {
                 }
             }
         }) : -1;
-        (session != null ? Future.succeededFuture(session.lease()) : acquire())
-                .compose(lease -> {
-                    held.set(lease);
-                    if (result.future().isComplete()) {
-                        if (session == null) {
-                            lease.release();
-                        }
-                        return Future.failedFuture("commandTimeout");
-                    }
-                    Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, tuple, queryTimeout));
-                    return session != null ? executed : executed.eventually(v -> lease.release());
-                })
-                .onComplete(ar -> {
-                    if (timer >= 0) {
-                        vertx.cancelTimer(timer);
-                    }
-                    if (ar.succeeded()) {
-                        result.tryComplete(QueryResult.of(ar.result()));
-                    } else {
-                        result.tryFail(PgErrors.translate(ar.cause(), settings, describe(sql, queryTimeout)));
-                    }
-                });
-        return result.future();
+        if (timer >= 0) {
+            result.future().onComplete(ar -> vertx.cancelTimer(timer));
+        }
+        java.util.function.Function<Lease, Future<QueryResult>> statement = lease -> {
+            Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, tuple, queryTimeout));
+            return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
+        };
+        if (session != null) {
+            held.set(session.lease());
+            statement.apply(session.lease()).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    result.tryComplete(ar.result());
+                } else {
+                    result.tryFail(PgErrors.translate(ar.cause(), settings, describe(sql, queryTimeout)));
+                }
+            });
+            return result.future();
+        }
+        Attempts<QueryResult> attempts = new Attempts<>("query", () -> describe(sql, queryTimeout), readFrom, false, statement,
+                result, commandTimeout, held);
+        attempts.next();
+        return result.future().map(r -> attempts.retries == 0 ? r : r.withRetries(attempts.retries));
     }
 
     private Future<RowSet<Row>> execute(SqlConnection connection, String sql, Tuple tuple, long queryTimeout) {
@@ -160,95 +166,236 @@ public final class PgClient {
     /**
      * Opens a cursor over a query inside a transaction, for reading it chunk by chunk. The
      * connection stays lent to the returned {@link RowCursor} until it is exhausted or closed.
+     * With a {@code session} (a route transaction's) the cursor lives in its transaction on its
+     * connection, and closing it leaves both alone; else it gets a connection and transaction of
+     * its own on the server {@code readFrom} picks. Opening is retried as a query is; reading is not.
+     *
+     * @param origin names the endpoint for the slow-query log
      */
-    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize) {
-        return openCursor(sql, params, fetchSize, null);
-    }
-
-    /**
-     * As {@link #openCursor(String, List, int)}; with a {@code session} (a route transaction's)
-     * the cursor lives in its transaction on its connection, and closing it leaves both alone.
-     */
-    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session) {
-        return openCursor(sql, params, fetchSize, session, null);
-    }
-
-    /** As above; {@code origin} names the endpoint for the slow-query log. */
-    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session, String origin) {
+    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session, String origin, ReadFrom readFrom) {
         Tuple tuple = TypeMapping.tuple(params);
         String what = describe(sql, -1);
-        Future<RowCursor> opened;
         if (session != null) {
             SqlConnection connection = session.lease().connection();
-            opened = timed("cursor open", origin, sql, () -> connection.prepare(sql)).map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
-                    commit -> Future.succeededFuture()));
-        } else {
-            opened = acquire().compose(lease -> lease.connection().begin()
-                    .compose(tx -> timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
-                            .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
-                                    // the cursor's own transaction and connection end with it
-                                    commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
-                            .onFailure(e -> tx.rollback()))
-                    .onFailure(e -> lease.release()));
+            return timed("cursor open", origin, sql, () -> connection.prepare(sql))
+                    .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what, commit -> Future.succeededFuture()))
+                    .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
+                            : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
         }
-        return opened.transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
-                : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
+        java.util.function.Function<Lease, Future<RowCursor>> open = lease -> lease.connection().begin()
+                .compose(tx -> timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
+                        .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
+                                // the cursor's own transaction and connection end with it
+                                commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
+                        .onFailure(e -> tx.rollback()))
+                .onFailure(e -> lease.release());
+        Promise<RowCursor> result = Promise.promise();
+        // a transaction that never committed: opening again is harmless whatever happened
+        new Attempts<>("cursor open", () -> what, readFrom, true, open, result, settings.commandTimeout(), new AtomicReference<>()).next();
+        return result.future();
     }
 
     /**
-     * Runs a statement once per parameter set on a pooled connection, in one round trip, in
-     * autocommit; returns rows affected.
+     * Runs a statement once per parameter set on a pooled connection of the primary, in one round
+     * trip, in autocommit (all or nothing: one Sync); returns rows affected.
      */
     public Future<Long> executeBatch(String sql, List<List<Object>> sets, String origin) {
         List<Tuple> tuples = new ArrayList<>(sets.size());
         sets.forEach(set -> tuples.add(TypeMapping.tuple(set)));
-        return acquire().compose(lease -> timed("batch", origin, sql, () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
-                        .eventually(v -> lease.release()))
-                .transform(ar -> {
-                    if (ar.failed()) {
-                        return Future.failedFuture(PgErrors.translate(ar.cause(), settings, describe(sql, -1)));
-                    }
+        java.util.function.Function<Lease, Future<Long>> batch = lease -> timed("batch", origin, sql,
+                () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
+                .eventually(v -> lease.release())
+                .map(rows -> {
                     long total = 0;
-                    for (RowSet<Row> r = ar.result(); r != null; r = r.next()) {
+                    for (RowSet<Row> r = rows; r != null; r = r.next()) {
                         total += r.rowCount();
                     }
-                    return Future.succeededFuture(total);
+                    return total;
                 });
+        Promise<Long> result = Promise.promise();
+        new Attempts<>("batch", () -> describe(sql, -1), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
+                new AtomicReference<>()).next();
+        return result.future();
     }
 
     /**
-     * Holds a pooled connection for a bulk operation run from the calling thread (not an event
-     * loop), waiting at most {@code commandTimeout} ms (0: {@code acquireTimeout} alone) for it.
+     * Holds a pooled connection of the primary for a bulk operation run from the calling thread
+     * (not an event loop), waiting at most {@code commandTimeout} ms (0: {@code acquireTimeout}
+     * alone) for it; a server that cannot be reached is retried as a query's is.
      */
     public PgSession openSession(long commandTimeout) {
-        Future<Lease> pending = acquire();
+        return openSession(commandTimeout, ReadFrom.PRIMARY);
+    }
+
+    /** As {@link #openSession(long)}, on the server {@code readFrom} picks (null: the component's): for work that only reads. */
+    public PgSession openSession(long commandTimeout, ReadFrom readFrom) {
+        Promise<Lease> pending = Promise.promise();
+        new Attempts<Lease>("connect", () -> "waiting for a connection", readFrom, true, Future::succeededFuture, pending, commandTimeout,
+                new AtomicReference<>()).next();
         try {
-            return new PgSession(this, Await.result(pending, commandTimeout, settings, "waiting for a connection"), commandTimeout);
+            return new PgSession(this, Await.result(pending.future(), commandTimeout, settings, "waiting for a connection"), commandTimeout);
         } catch (RuntimeException e) {
-            pending.onSuccess(Lease::release); // it may still come, after we stopped waiting
+            pending.future().onSuccess(Lease::release); // it may still come, after we stopped waiting
             throw e;
         }
     }
 
-    private Future<Lease> acquire() {
+    /** Asks {@code node}'s pool for a connection; failures come translated, and tell the breaker and the cluster. */
+    private Future<Lease> acquire(Node node) {
+        if (node.breaker.isOpen()) {
+            return Future.failedFuture(node.breaker.rejection());
+        }
         waiting.incrementAndGet();
         long asked = System.nanoTime();
-        return pool.getConnection().transform(ar -> {
+        return node.pool.getConnection().transform(ar -> {
             waiting.decrementAndGet();
             OperationListener l = listener;
             if (l != null) {
                 l.acquired(ar.succeeded(), System.nanoTime() - asked);
             }
             if (ar.failed()) {
-                if (PgErrors.translate(ar.cause(), settings, "waiting for a connection") instanceof CovetPgPoolExhaustedException) {
+                CovetPgException failure = PgErrors.translate(ar.cause(), node.settings, "waiting for a connection");
+                if (failure instanceof CovetPgPoolExhaustedException) {
                     timeouts.incrementAndGet();
+                } else if (failure instanceof CovetPgConnectionException) {
+                    node.breaker.failed(failure.getMessage());
+                    cluster.refresh();
                 }
-                return Future.failedFuture(ar.cause());
+                return Future.failedFuture(failure);
             }
+            node.breaker.succeeded();
             inUse.incrementAndGet();
             acquired.incrementAndGet();
-            return Future.succeededFuture(new Lease(ar.result()));
+            return Future.succeededFuture(new Lease(ar.result(), node));
         });
+    }
+
+    /**
+     * One operation outside a transaction, tried until it succeeds, fails in a way {@link Retry}
+     * does not retry, runs out of retries, or runs out of time.
+     */
+    private final class Attempts<T> {
+        private final String operation;
+        private final java.util.function.Supplier<String> what;
+        private final ReadFrom readFrom;
+        private final boolean repeatable;
+        private final java.util.function.Function<Lease, Future<T>> work;
+        private final Promise<T> result;
+        private final long deadline;
+        private final AtomicReference<Lease> held;
+        private volatile int retries;
+        private int replaced;
+        private boolean toPrimary;
+
+        /**
+         * @param readFrom   where it may run; null for the component's readFrom
+         * @param repeatable whether running it again is harmless even if it took effect
+         * @param work       runs on a lent connection and gives it back (or hands it on)
+         * @param timeout    ms for all attempts together, 0 for no limit
+         * @param held       set to the connection of the attempt in flight, for a cancel
+         */
+        Attempts(String operation, java.util.function.Supplier<String> what, ReadFrom readFrom, boolean repeatable,
+                 java.util.function.Function<Lease, Future<T>> work, Promise<T> result, long timeout, AtomicReference<Lease> held) {
+            this.operation = operation;
+            this.what = what;
+            this.readFrom = readFrom == null ? settings.resilience().readFrom() : readFrom;
+            this.repeatable = repeatable;
+            this.work = work;
+            this.result = result;
+            this.deadline = timeout > 0 ? System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
+            this.held = held;
+        }
+
+        void next() {
+            if (result.future().isComplete()) {
+                return;
+            }
+            Node node;
+            try {
+                node = toPrimary || readFrom == ReadFrom.PRIMARY ? cluster.primary() : cluster.reader(readFrom);
+            } catch (CovetPgException e) {
+                failed(e, null);
+                return;
+            }
+            acquire(node).compose(lease -> {
+                held.set(lease);
+                if (result.future().isComplete()) {
+                    lease.release();
+                    return Future.<T>failedFuture("finished");
+                }
+                return work.apply(lease);
+            }).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    result.tryComplete(ar.result());
+                } else {
+                    failed(ar.cause(), node);
+                }
+            });
+        }
+
+        private void failed(Throwable cause, Node node) {
+            if (result.future().isComplete()) {
+                return;
+            }
+            boolean onReplica = node != null && node.role == Node.Role.REPLICA;
+            Retry.Kind kind = Retry.classify(cause, onReplica, repeatable);
+            ResilienceSettings r = settings.resilience();
+            ClientSettings server = node == null ? settings : node.settings;
+            if (kind == Retry.Kind.NOT_SENT && replaced++ <= settings.maxPoolSize()) {
+                // every pooled connection may be dead (the server restarted): replace each one at once
+                retry(0, cause, kind, node);
+                return;
+            }
+            if (kind == Retry.Kind.TO_PRIMARY && !toPrimary) {
+                toPrimary = true;
+                warnWriterOnReplica();
+                retry(0, cause, kind, node);
+                return;
+            }
+            if (kind == Retry.Kind.LOST) {
+                result.tryFail(new CovetPgUnknownOutcomeException("The connection to " + server.target()
+                        + " was lost after the statement was sent, while " + what.get() + ": it may or may not have taken effect,"
+                        + " so it was not retried; check the data before running it again", cause));
+                return;
+            }
+            if (kind != Retry.Kind.FINAL && retries < r.maxRetries()) {
+                long wait = r.backoff(retries + 1);
+                if (deadline == 0 || System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(wait) < deadline) {
+                    retry(wait, cause, kind, node);
+                    return;
+                }
+            }
+            String gaveUp = retries == 0 ? "" : " (gave up after " + retries + (retries == 1 ? " retry)" : " retries)");
+            result.tryFail(PgErrors.translate(cause, server, what.get() + gaveUp));
+        }
+
+        private void retry(long wait, Throwable cause, Retry.Kind kind, Node node) {
+            retries++;
+            PgClient.this.retries.incrementAndGet();
+            OperationListener l = listener;
+            if (l != null) {
+                l.retried(operation, Retry.reason(cause, kind));
+            }
+            if (kind == Retry.Kind.NOT_SENT) {
+                RETRY_LOG.debug("Replacing a closed connection to {} while {}", node == null ? "" : node.address, what.get());
+            } else if (kind != Retry.Kind.TO_PRIMARY) {
+                RETRY_LOG.info("Retry {} of {} in {} ms while {}, after: {}", retries, settings.resilience().maxRetries(), wait,
+                        what.get(), cause.getMessage());
+            }
+            if (wait <= 0) {
+                next();
+            } else {
+                vertx.setTimer(wait, id -> next());
+            }
+        }
+
+        private void warnWriterOnReplica() {
+            String key = what.get();
+            if (writersOnReplica.size() < 1000 && writersOnReplica.add(key)) {
+                RETRY_LOG.warn("A replica refused to write (SQLSTATE 25006) while {}; it runs on the primary instead, one round trip"
+                        + " later each time: give its endpoint readFrom=primary", key);
+            }
+        }
     }
 
     /** Waits on the caller's thread (never an event loop) for a future of this client, at most commandTimeout. */
@@ -256,14 +403,51 @@ public final class PgClient {
         return Await.result(future, settings.commandTimeout(), settings, what);
     }
 
+    /** The pools of every server together (maxPoolSize applies to each server's pool). */
     public PoolStatistics statistics() {
-        if (pool == null) {
+        if (cluster == null) {
             return new PoolStatistics(0, 0, 0, 0, settings.maxPoolSize(), 0, 0);
         }
-        int size = pool.size();
+        int size = 0;
+        for (Node node : cluster.nodes()) {
+            size += node.pool.size();
+        }
         int used = inUse.get();
-        return new PoolStatistics(size, used, Math.max(0, size - used), waiting.get(), settings.maxPoolSize(),
+        return new PoolStatistics(size, used, Math.max(0, size - used), waiting.get(), settings.maxPoolSize() * cluster.nodes().size(),
                 acquired.get(), timeouts.get());
+    }
+
+    /**
+     * Whether a bulk operation that failed with {@code failure}, outside a route transaction, may
+     * run again from its start: the failure cannot have let it take effect.
+     *
+     * @param ownTransaction whether it ran in a transaction of its own that did not commit (a
+     *                       failed COMMIT itself comes as a {@link CovetPgUnknownOutcomeException})
+     */
+    public boolean mayRunAgain(Throwable failure, boolean ownTransaction) {
+        Retry.Kind kind = Retry.classify(failure, false, ownTransaction);
+        return kind == Retry.Kind.TRANSIENT || kind == Retry.Kind.NOT_SENT;
+    }
+
+    /** Tells the metrics and the log of a retry made outside this client (a bulk operation run again). */
+    public void retried(String operation, Throwable cause, int retry, long waitMillis) {
+        retries.incrementAndGet();
+        OperationListener l = listener;
+        if (l != null) {
+            l.retried(operation, Retry.reason(cause, Retry.classify(cause, false, true)));
+        }
+        RETRY_LOG.info("Retry {} of {} in {} ms of {}, after: {}", retry, settings.resilience().maxRetries(), waitMillis, operation,
+                cause.getMessage());
+    }
+
+    /** Retries made since start, of every kind (replaced closed connections included). */
+    public long totalRetries() {
+        return retries.get();
+    }
+
+    /** Every server with its role, health and circuit breaker as seen now; empty before start. */
+    public List<NodeState> nodeStates() {
+        return cluster == null ? List.of() : cluster.states();
     }
 
     /**
@@ -273,10 +457,16 @@ public final class PgClient {
      */
     public Future<Long> probe(long timeoutMillis) {
         long started = System.nanoTime();
+        ClientSettings server;
+        try {
+            server = cluster.primary().settings;
+        } catch (CovetPgException e) {
+            return Future.failedFuture(e);
+        }
         Promise<Long> result = Promise.promise();
         long timer = vertx.setTimer(timeoutMillis, id -> result.tryFail(new CovetPgTimeoutException("No answer from "
-                + settings.target() + " within " + timeoutMillis + " ms while checking the connection", null, null)));
-        PgConnection.connect(vertx, PgOptionsFactory.connectOptions(settings))
+                + server.target() + " within " + timeoutMillis + " ms while checking the connection", null, null)));
+        PgConnection.connect(vertx, PgOptionsFactory.connectOptions(server))
                 // closed even when the answer comes after the timeout, so a late connection does not leak
                 .compose(connection -> connection.query("SELECT 1").execute().eventually(v -> connection.close()))
                 .onComplete(ar -> {
@@ -284,7 +474,7 @@ public final class PgClient {
                     if (ar.succeeded()) {
                         result.tryComplete(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                     } else {
-                        result.tryFail(PgErrors.translate(ar.cause(), settings, "checking the connection"));
+                        result.tryFail(PgErrors.translate(ar.cause(), server, "checking the connection"));
                     }
                 });
         return result.future();
@@ -351,7 +541,7 @@ public final class PgClient {
             vertx.cancelTimer(poolWarningTimer);
             poolWarningTimer = -1;
         }
-        return pool == null ? Future.succeededFuture() : pool.close();
+        return cluster == null ? Future.succeededFuture() : cluster.close();
     }
 
     private static String describe(String sql, long queryTimeout) {
@@ -359,14 +549,17 @@ public final class PgClient {
         return "running [" + text + "]" + (queryTimeout >= 0 ? " with queryTimeout=" + queryTimeout + "ms" : "");
     }
 
-    /** A connection lent by the pool, given back exactly once. */
+    /** A connection lent by the pool of one server, given back exactly once. */
     final class Lease {
         private final SqlConnection connection;
+        private final Node node;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        Lease(SqlConnection connection) {
+        Lease(SqlConnection connection, Node node) {
             this.connection = connection;
+            this.node = node;
         }
+
 
         SqlConnection connection() {
             return connection;

@@ -92,10 +92,24 @@ public final class PgSession implements AutoCloseable {
         endWithTransaction.clear();
     }
 
+    /**
+     * Commits. When the connection is lost on the way, the transaction may or may not have
+     * committed: that fails with a {@link CovetPgUnknownOutcomeException}, which nothing retries.
+     */
     public void commit() {
         closeResources();
         inTransaction = false;
-        await(lease.connection().query("COMMIT").execute(), "committing");
+        try {
+            await(lease.connection().query("COMMIT").execute(), "committing");
+        } catch (CovetPgException e) {
+            String state = e.getSqlState();
+            boolean refused = state != null && !state.startsWith("08") && !state.startsWith("57P");
+            if (refused) {
+                throw e; // the server answered, and rolled back (a deferred constraint, a serialization failure)
+            }
+            throw new CovetPgUnknownOutcomeException("The connection to " + client.settings().target() + " was lost while committing: the"
+                    + " transaction may or may not have committed, so it was not retried; check the data before running it again", e);
+        }
     }
 
     public void rollback() {

@@ -14,13 +14,15 @@ import java.util.Set;
  *
  * @param host     null when the URI names none
  * @param port     null when the URI names none
+ * @param moreHosts the hosts after the first of a multi-host URI ({@code postgresql://h1:5432,h2:5433/db}),
+ *                  each with its port (5432 when none is given)
  * @param params   the query keys, as given (all of them in {@link #KEYS})
  */
-public record PgUrl(String host, Integer port, String database, String user, String password, Map<String, String> params) {
+public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHosts, String database, String user, String password, Map<String, String> params) {
 
     /** The query keys understood, with libpq's names. */
     public static final Set<String> KEYS = Set.of("host", "port", "dbname", "user", "password", "sslmode", "sslrootcert",
-            "sslcert", "sslkey", "application_name", "connect_timeout");
+            "sslcert", "sslkey", "application_name", "connect_timeout", "target_session_attrs");
 
     public static PgUrl parse(String url) {
         if (url == null || url.isBlank()) {
@@ -57,28 +59,19 @@ public record PgUrl(String host, Integer port, String database, String user, Str
             user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
             password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
         }
-        if (rest.contains(",")) {
-            throw new IllegalArgumentException("Invalid url '" + redact(url)
-                    + "': several hosts are not supported yet; give the primary's host:port");
-        }
+        String[] hostParts = rest.split(",", -1);
         String host = null;
         Integer port = null;
-        if (rest.startsWith("[")) {
-            int close = rest.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unclosed [ in the IPv6 host");
-            }
-            host = rest.substring(1, close);
-            rest = rest.substring(close + 1);
-            if (!rest.isEmpty() && !rest.startsWith(":")) {
-                throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unexpected text after the IPv6 host");
-            }
-            port = rest.isEmpty() ? null : parsePort(rest.substring(1), url);
-        } else if (!rest.isEmpty()) {
-            int colon = rest.lastIndexOf(':');
-            host = colon >= 0 ? rest.substring(0, colon) : rest;
-            port = colon >= 0 ? parsePort(rest.substring(colon + 1), url) : null;
-            host = host.isEmpty() ? null : decode(host);
+        if (!hostParts[0].isEmpty()) {
+            String first = hostParts[0];
+            boolean hasPort = first.startsWith("[") ? first.contains("]:") : first.contains(":");
+            HostPort parsed = parseHost(first, url);
+            host = parsed.host();
+            port = hasPort ? parsed.port() : null;
+        }
+        java.util.List<HostPort> moreHosts = new java.util.ArrayList<>();
+        for (int i = 1; i < hostParts.length; i++) {
+            moreHosts.add(parseHost(hostParts[i], url));
         }
         String database = path == null || path.isEmpty() ? null : decode(path);
 
@@ -101,6 +94,10 @@ public record PgUrl(String host, Integer port, String database, String user, Str
         }
         // libpq lets query keys stand in for the parts of the URI
         if (params.containsKey("host")) {
+            if (params.get("host").contains(",") || (params.containsKey("port") && params.get("port").contains(","))) {
+                throw new IllegalArgumentException("Invalid url '" + redact(url) + "': give several hosts in the URI's host part,"
+                        + " postgresql://h1:5432,h2:5433/db, not as host and port lists");
+            }
             host = params.get("host");
         }
         if (params.containsKey("port")) {
@@ -115,7 +112,20 @@ public record PgUrl(String host, Integer port, String database, String user, Str
         if (params.containsKey("password")) {
             password = params.get("password");
         }
-        return new PgUrl(host, port, database, user, password, Collections.unmodifiableMap(params));
+        return new PgUrl(host, port, java.util.List.copyOf(moreHosts), database, user, password, Collections.unmodifiableMap(params));
+    }
+
+    /** One host of the URI's host list; a host without a port gets PostgreSQL's default, as in libpq. */
+    private static HostPort parseHost(String text, String url) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': an empty host in the host list");
+        }
+        try {
+            HostPort h = HostPort.parse(text, 5432, "host");
+            return new HostPort(decode(h.host()), h.port());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': " + e.getMessage());
+        }
     }
 
     private static Integer parsePort(String text, String url) {
@@ -155,7 +165,7 @@ public record PgUrl(String host, Integer port, String database, String user, Str
 
     @Override
     public String toString() {
-        return "PgUrl[host=" + host + ", port=" + port + ", database=" + database + ", user=" + user
+        return "PgUrl[host=" + host + ", port=" + port + ", moreHosts=" + moreHosts + ", database=" + database + ", user=" + user
                 + ", password=" + (password == null ? "null" : "xxxxxx") + ", params=" + redactParams() + "]";
     }
 

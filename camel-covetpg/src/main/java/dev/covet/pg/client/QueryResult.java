@@ -10,8 +10,18 @@ import java.util.Map;
  *
  * @param rows     the rows, or null when the statement returns no columns (DML without RETURNING, DDL)
  * @param rowCount rows returned by a query, or rows affected by DML (with or without RETURNING)
+ * @param retries  how many times it was tried again after a failure that allowed it
  */
-public record QueryResult(List<Map<String, Object>> rows, long rowCount) {
+public record QueryResult(List<Map<String, Object>> rows, long rowCount, int retries) {
+
+    public QueryResult(List<Map<String, Object>> rows, long rowCount) {
+        this(rows, rowCount, 0);
+    }
+
+    /** The same result, got after {@code retries} retries. */
+    QueryResult withRetries(int retries) {
+        return new QueryResult(rows, rowCount, retries);
+    }
 
     public boolean hasRows() {
         return rows != null;

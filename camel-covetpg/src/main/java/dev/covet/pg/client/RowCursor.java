@@ -29,6 +29,7 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
     private final String what;
     private final ArrayDeque<Map<String, Object>> buffer = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean exhausted;
     private long rowsRead;
 
     /** @param finish ends what the cursor owns after it is closed (its transaction and connection), given commit or not */
@@ -47,8 +48,14 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
         if (!buffer.isEmpty()) {
             return true;
         }
-        if (closed.get()) {
+        if (exhausted) {
             return false;
+        }
+        if (closed.get()) {
+            // an empty answer here would read as "no more rows": say that rows were cut off
+            throw new IllegalStateException("The cursor over [" + what + "] was closed before its last row"
+                    + " was read (its exchange completed or failed, or its transaction ended): read a StreamList body within its route,"
+                    + " e.g. with split(body()).streaming()");
         }
         RowSet<Row> chunk;
         try {
@@ -63,6 +70,7 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
         rowsRead += Math.max(1, chunk.size());
         if (buffer.isEmpty() || !cursor.hasMore()) {
             // the last chunk is in memory: give the connection back now, not when the route is done
+            exhausted = true;
             close(true);
         }
         return !buffer.isEmpty();

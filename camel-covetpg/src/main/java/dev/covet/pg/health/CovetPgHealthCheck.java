@@ -1,6 +1,7 @@
 package dev.covet.pg.health;
 
 import dev.covet.pg.client.CovetPgException;
+import dev.covet.pg.client.NodeState;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PoolStatistics;
 import java.util.Map;
@@ -91,7 +92,13 @@ public final class CovetPgHealthCheck implements HealthCheck {
         PoolStatistics pool = client.statistics();
         builder.detail("pool.size", pool.size()).detail("pool.in.use", pool.inUse()).detail("pool.idle", pool.idle())
                 .detail("pool.waiting", pool.waiting()).detail("pool.max", pool.max())
-                .detail("pool.total.timeouts", pool.totalTimeouts());
+                .detail("pool.total.timeouts", pool.totalTimeouts())
+                .detail("retries.total", client.totalRetries());
+        for (NodeState server : client.nodeStates()) {
+            // e.g. server.db2:5432 = "replica, up, breaker closed"
+            builder.detail("server." + server.server(), server.role() + ", " + (server.up() ? "up" : "down") + ", breaker " + server.breaker()
+                    + (server.up() || server.lastError() == null ? "" : ": " + server.lastError()));
+        }
         if (failure == null) {
             return builder.up().detail("response.time.ms", millis).build();
         }

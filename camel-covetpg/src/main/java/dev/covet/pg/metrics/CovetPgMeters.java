@@ -34,6 +34,7 @@ public final class CovetPgMeters implements OperationListener, AutoCloseable {
     private final Map<String, Counter> rows = new ConcurrentHashMap<>();
     private final Map<String, Counter> copyRows = new ConcurrentHashMap<>();
     private final Map<Boolean, Timer> acquireTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
 
     private CovetPgMeters(MeterRegistry registry, PgClient client, String component) {
@@ -67,6 +68,16 @@ public final class CovetPgMeters implements OperationListener, AutoCloseable {
                 .description("Connections lent since start").tags(tags).register(registry));
         registered.add(FunctionCounter.builder("covetpg.pool.timeouts", client, c -> c.statistics().totalTimeouts())
                 .description("Waits for a connection that ended without one").tags(tags).register(registry));
+        List<dev.covet.pg.client.NodeState> servers = client.nodeStates();
+        for (int i = 0; i < servers.size(); i++) {
+            int index = i;
+            Tags server = tags.and("server", servers.get(i).server());
+            registered.add(Gauge.builder("covetpg.server.up", client, c -> c.nodeStates().get(index).up() ? 1 : 0)
+                    .description("1 while operations are sent to this server (its last check succeeded and its circuit breaker is closed), else 0")
+                    .tags(server).register(registry));
+            registered.add(Gauge.builder("covetpg.server.primary", client, c -> "primary".equals(c.nodeStates().get(index).role()) ? 1 : 0)
+                    .description("1 while this server is the primary (not in recovery), else 0").tags(server).register(registry));
+        }
     }
 
     private void gauge(String name, String description, ToDoubleFunction<PoolStatistics> value) {
@@ -106,6 +117,15 @@ public final class CovetPgMeters implements OperationListener, AutoCloseable {
                 .publishPercentiles(0.5, 0.95, 0.99)
                 .register(registry)))
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void retried(String operation, String reason) {
+        retries.computeIfAbsent(operation + '/' + reason, k -> register(Counter.builder("covetpg.retries")
+                .description("Operations tried again after a failure that allows it, by operation and reason (SQLSTATE, no-connection,"
+                             + " closed-connection)")
+                .tags(tags).tag("operation", operation).tag("reason", reason).register(registry)))
+                .increment();
     }
 
     private <M extends Meter> M register(M meter) {

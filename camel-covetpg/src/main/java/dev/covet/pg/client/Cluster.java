@@ -1,0 +1,191 @@
+package dev.covet.pg.client;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The servers one client talks to, each with a pool of its own, and which of them is the
+ * primary. With a single server it is the primary and nothing is checked. With several, each is
+ * asked {@code pg_is_in_recovery()} every {@code replicaCheckInterval} (and at once when a
+ * connection to the primary fails), so a promoted standby becomes the writer and an unhealthy
+ * replica leaves the rotation until it answers again.
+ */
+final class Cluster {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.covet.pg.Cluster");
+
+    private final Vertx vertx;
+    private final ClientSettings settings;
+    private final List<Node> nodes = new ArrayList<>();
+    private final AtomicInteger nextReplica = new AtomicInteger();
+    private final AtomicBoolean checking = new AtomicBoolean();
+    private long checkTimer = -1;
+
+    Cluster(Vertx vertx, ClientSettings settings, String name) {
+        this.vertx = vertx;
+        this.settings = settings;
+        ResilienceSettings r = settings.resilience();
+        for (HostPort address : settings.hosts()) {
+            ClientSettings own = settings.forHost(address);
+            String poolName = nodes.isEmpty() ? name : name + "-" + address;
+            var pool = PgBuilder.pool()
+                    .with(PgOptionsFactory.poolOptions(own, poolName))
+                    .connectingTo(PgOptionsFactory.connectOptions(own))
+                    .using(vertx)
+                    .build();
+            CircuitBreaker breaker = new CircuitBreaker(vertx, address.toString(), r.circuitBreakerThreshold(),
+                    r.circuitBreakerProbeInterval(), () -> ask(own, "SELECT 1"));
+            nodes.add(new Node(address, own, pool, breaker));
+        }
+        if (nodes.size() == 1) {
+            nodes.get(0).role = Node.Role.PRIMARY;
+        }
+    }
+
+    boolean single() {
+        return nodes.size() == 1;
+    }
+
+    List<Node> nodes() {
+        return nodes;
+    }
+
+    /** With several servers: learns every role before the first operation, then keeps checking. */
+    Future<Void> start() {
+        if (single()) {
+            return Future.succeededFuture();
+        }
+        return checkAll().onComplete(ar -> checkTimer = vertx.setPeriodic(settings.resilience().replicaCheckInterval(), id -> refresh()));
+    }
+
+    /** Checks every server again now, unless a check is already running. */
+    void refresh() {
+        if (!single() && checking.compareAndSet(false, true)) {
+            checkAll().onComplete(ar -> checking.set(false));
+        }
+    }
+
+    private Future<Void> checkAll() {
+        List<Future<Void>> checks = new ArrayList<>();
+        for (Node node : nodes) {
+            checks.add(check(node));
+        }
+        return Future.join(checks).<Void>mapEmpty().otherwiseEmpty();
+    }
+
+    private Future<Void> check(Node node) {
+        return ask(node.settings, "SELECT pg_is_in_recovery()").transform(ar -> {
+            Node.Role before = node.role;
+            boolean wasHealthy = node.healthy;
+            if (ar.succeeded()) {
+                node.role = Boolean.TRUE.equals(ar.result()) ? Node.Role.REPLICA : Node.Role.PRIMARY;
+                node.healthy = true;
+                node.lastError = null;
+                node.breaker.succeeded();
+                if (before != node.role) {
+                    LOG.info("{} is {}", node.address, node.role == Node.Role.PRIMARY ? "the primary" : "a replica");
+                } else if (!wasHealthy) {
+                    LOG.info("{} answers again and is back in rotation as {}", node.address, node.role.name().toLowerCase(java.util.Locale.ROOT));
+                }
+            } else {
+                node.healthy = false;
+                node.lastError = String.valueOf(ar.cause().getMessage());
+                if (wasHealthy) {
+                    LOG.warn("{} is out of rotation: {}", node.address, node.lastError);
+                }
+            }
+            return Future.<Void>succeededFuture();
+        });
+    }
+
+    /**
+     * Opens a connection of its own to one server (not one of the pool's, so a busy pool does not
+     * read as a server that is down), runs {@code sql} and returns the first column of its first
+     * row, within connectTimeout (10 s when that is 0: a check must end).
+     */
+    Future<Object> ask(ClientSettings server, String sql) {
+        long limit = server.connectTimeout() > 0 ? server.connectTimeout() : 10_000;
+        Promise<Object> result = Promise.promise();
+        long timer = vertx.setTimer(limit, id -> result.tryFail(new CovetPgTimeoutException("No answer from " + server.target()
+                + " within " + limit + " ms", null, null)));
+        PgConnection.connect(vertx, PgOptionsFactory.connectOptions(server))
+                // closed even when the answer comes after the timeout, so a late connection does not leak
+                .compose(c -> c.query(sql).execute().eventually(v -> c.close()))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    if (ar.succeeded()) {
+                        var it = ar.result().iterator();
+                        result.tryComplete(it.hasNext() ? it.next().getValue(0) : null);
+                    } else {
+                        result.tryFail(PgErrors.translate(ar.cause(), server, "checking the server"));
+                    }
+                });
+        return result.future();
+    }
+
+    /** The server that takes writes now; fails when none is known (during a failover, say). */
+    Node primary() {
+        for (Node node : nodes) {
+            if (node.role == Node.Role.PRIMARY && node.healthy) {
+                return node;
+            }
+        }
+        refresh();
+        throw new CovetPgConnectionException("No primary among " + describe() + "; writes wait for the primary to come back or"
+                + " a standby to be promoted (servers are checked every replicaCheckInterval="
+                + settings.resilience().replicaCheckInterval() + "ms)", null);
+    }
+
+    /** Where a read goes under {@code readFrom}. */
+    Node reader(ReadFrom readFrom) {
+        if (readFrom == ReadFrom.PRIMARY) {
+            return primary();
+        }
+        List<Node> replicas = new ArrayList<>(nodes.size());
+        for (Node node : nodes) {
+            if (node.servesReads()) {
+                replicas.add(node);
+            }
+        }
+        if (!replicas.isEmpty()) {
+            return replicas.get(Math.floorMod(nextReplica.getAndIncrement(), replicas.size()));
+        }
+        if (readFrom == ReadFrom.REPLICA_PREFERRED) {
+            return primary();
+        }
+        throw new CovetPgConnectionException("No healthy replica for readFrom=replica among " + describe()
+                + "; use readFrom=replicaPreferred to read from the primary meanwhile", null);
+    }
+
+    private String describe() {
+        return nodes.stream().map(n -> n.address + " (" + n.role.name().toLowerCase(java.util.Locale.ROOT)
+                + (n.healthy ? "" : ", down: " + n.lastError) + ")").collect(Collectors.joining(", "));
+    }
+
+    List<NodeState> states() {
+        return nodes.stream().map(Node::state).toList();
+    }
+
+    Future<Void> close() {
+        if (checkTimer >= 0) {
+            vertx.cancelTimer(checkTimer);
+            checkTimer = -1;
+        }
+        List<Future<Void>> closing = new ArrayList<>();
+        for (Node node : nodes) {
+            node.breaker.stop();
+            closing.add(node.pool.close());
+        }
+        return Future.join(closing).mapEmpty();
+    }
+}
