@@ -36,7 +36,8 @@ class DevConsoleTest extends CovetPgTestSupport {
         String text = (String) console.call(DevConsole.MediaType.TEXT);
         assertThat(text).contains("covetpg (" + db.host()).contains("covetpg2 (")
                 .contains("Pool: size 2 of max 5").contains("of max 3")
-                .contains("query").contains("SELECT pg_sleep(0.2), length($1) AS n").doesNotContain(secret);
+                .contains("query").contains("SELECT pg_sleep(0.2), length($1) AS n").doesNotContain(secret)
+                .contains("Server " + db.host() + ":" + db.port() + ": primary, up, breaker closed");
 
         JsonObject json = (JsonObject) console.call(DevConsole.MediaType.JSON);
         List<JsonObject> components = json.getCollection("components");
@@ -47,6 +48,12 @@ class DevConsoleTest extends CovetPgTestSupport {
         assertThat(pool.getInteger("max")).isEqualTo(5);
         assertThat(pool.getInteger("inUse")).isZero();
         assertThat(first.getLong("slowQueryThreshold")).isEqualTo(100);
+        List<JsonObject> servers = first.getCollection("servers");
+        assertThat(servers).singleElement().satisfies(server -> {
+            assertThat(server.getString("server")).isEqualTo(db.host() + ":" + db.port());
+            assertThat(server.getString("role")).isEqualTo("primary");
+            assertThat(server.getBoolean("up")).isTrue();
+        });
         List<JsonObject> slow = first.getCollection("recentSlowQueries");
         assertThat(slow).singleElement().satisfies(q -> {
             assertThat(q.getString("operation")).isEqualTo("query");

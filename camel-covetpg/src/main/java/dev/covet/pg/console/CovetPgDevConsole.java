@@ -1,6 +1,7 @@
 package dev.covet.pg.console;
 
 import dev.covet.pg.CovetPgComponent;
+import dev.covet.pg.client.NodeState;
 import dev.covet.pg.client.PoolStatistics;
 import dev.covet.pg.client.SlowQuery;
 import java.util.ArrayList;
@@ -18,11 +19,11 @@ import org.apache.camel.util.json.JsonObject;
  * lately. Everything it shows is a snapshot of counters and a copied list, so a call neither
  * touches the database nor waits.
  */
-@DevConsole(name = "covetpg", displayName = "covetpg", description = "covetpg PostgreSQL pools and recent slow statements")
+@DevConsole(name = "covetpg", displayName = "covetpg", description = "covetpg PostgreSQL pools, servers and recent slow statements")
 public class CovetPgDevConsole extends AbstractDevConsole {
 
     public CovetPgDevConsole() {
-        super("camel", "covetpg", "covetpg", "covetpg PostgreSQL pools and recent slow statements");
+        super("camel", "covetpg", "covetpg", "covetpg PostgreSQL pools, servers and recent slow statements");
     }
 
     @Override
@@ -34,7 +35,12 @@ public class CovetPgDevConsole extends AbstractDevConsole {
             text.append(entry.getKey()).append(" (").append(component.getTarget()).append(")\n");
             text.append("    Pool: ").append(pool).append('\n');
             text.append("    Acquired since start: ").append(pool.totalAcquired())
-                    .append(", timeouts: ").append(pool.totalTimeouts()).append('\n');
+                    .append(", timeouts: ").append(pool.totalTimeouts()).append(", retries: ").append(component.getTotalRetries()).append('\n');
+            for (NodeState server : component.getServerStates()) {
+                text.append("    Server ").append(server.server()).append(": ").append(server.role()).append(", ").append(server.up() ? "up" : "down")
+                        .append(", breaker ").append(server.breaker())
+                        .append(server.lastError() == null ? "" : " (last failure: " + server.lastError() + ")").append('\n');
+            }
             List<SlowQuery> slow = component.getRecentSlowQueries();
             if (component.getSlowQueryThreshold() <= 0) {
                 text.append("    Slow-query log: off (slowQueryThreshold=0)\n");
@@ -66,6 +72,16 @@ public class CovetPgDevConsole extends AbstractDevConsole {
             stats.put("max", pool.max());
             stats.put("totalAcquired", pool.totalAcquired());
             stats.put("totalTimeouts", pool.totalTimeouts());
+            JsonArray servers = new JsonArray();
+            for (NodeState server : component.getServerStates()) {
+                JsonObject one = new JsonObject();
+                one.put("server", server.server());
+                one.put("role", server.role());
+                one.put("up", server.up());
+                one.put("breaker", server.breaker());
+                one.put("lastError", server.lastError());
+                servers.add(one);
+            }
             JsonArray slow = new JsonArray();
             List<SlowQuery> recent = new ArrayList<>(component.getRecentSlowQueries());
             java.util.Collections.reverse(recent); // newest first, as in the text
@@ -83,6 +99,8 @@ public class CovetPgDevConsole extends AbstractDevConsole {
             json.put("name", entry.getKey());
             json.put("target", component.getTarget());
             json.put("pool", stats);
+            json.put("totalRetries", component.getTotalRetries());
+            json.put("servers", servers);
             json.put("slowQueryThreshold", component.getSlowQueryThreshold());
             json.put("recentSlowQueries", slow);
             list.add(json);
