@@ -134,6 +134,35 @@ class RetryTest extends CovetPgTestSupport {
     }
 
     @Test
+    void afterARestartThePoolDropsItsDeadConnectionsAndTheNextExchangesSucceed() throws Exception {
+        try (dev.covet.pg.testdb.RestartableDatabase server = dev.covet.pg.testdb.TestDatabase.restartable(Map.of())) {
+            server.execute("CREATE TABLE restarted (n int)");
+            CamelContext context = startContext(c -> {
+                c.setUrl(null);
+                c.setHost(server.host());
+                c.setPort(server.port());
+                c.setDatabase("postgres");
+                c.setUser("postgres");
+                c.setPassword(null);
+                c.setSslMode("disable");
+                c.setMinPoolSize(3);
+                c.setMaxPoolSize(3);
+            });
+            server.restart(); // every pooled connection gets 57P01 and is closed
+            for (int i = 0; i < 200 && covetpg(context).getPoolStatistics().size() > 0; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(covetpg(context).getPoolStatistics().size()).as("dead connections left in the pool").isZero();
+            for (int n = 0; n < 10; n++) {
+                int value = n;
+                Exchange out = template(context).send("covetpg:query?sql=INSERT INTO restarted VALUES (:#n)", e -> e.getMessage().setHeader("n", value));
+                assertThat(out.getException()).as("write " + n + " after the restart").isNull();
+            }
+            assertThat(server.queryValue("SELECT count(*) FROM restarted")).isEqualTo(10L);
+        }
+    }
+
+    @Test
     void aConnectionCutAfterAWriteWasSentFailsAsUnknownOutcomeAndIsNotRetried() throws Exception {
         String t = table("cut");
         db.execute("CREATE TABLE " + t + " (n int)");
