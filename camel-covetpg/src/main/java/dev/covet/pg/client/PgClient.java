@@ -87,6 +87,12 @@ public final class PgClient {
             opened.stream().filter(Future::succeeded).forEach(f -> f.result().release());
             if (ar.failed()) {
                 Throwable first = opened.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(ar.cause());
+                if (first instanceof CovetPgPoolExhaustedException) {
+                    // nothing held a connection yet: opening them took longer than acquireTimeout
+                    return Future.failedFuture(new CovetPgConnectionException("Opening minPoolSize=" + settings.minPoolSize()
+                            + " connections to " + settings.target() + " took longer than acquireTimeout=" + settings.acquireTimeout()
+                            + "ms; raise acquireTimeout (or lower minPoolSize) if the server is slow to accept connections", first));
+                }
                 return Future.failedFuture(PgErrors.translate(first, settings, what));
             }
             if (poolWarnings.enabled()) {
@@ -240,18 +246,38 @@ public final class PgClient {
         }
     }
 
-    /** Asks {@code node}'s pool for a connection; failures come translated, and tell the breaker and the cluster. */
+    /**
+     * Asks {@code node}'s pool for a connection, waiting at most acquireTimeout; failures come
+     * translated, and tell the breaker and the cluster.
+     *
+     * <p>The time limit is enforced here, not by the Vert.x pool: Vert.x 4.5 can hand a returned
+     * connection to a waiter whose timeout fires at the same moment, and that connection is then
+     * lost to the pool for good (fixed upstream in 5.0.8, not in 4.5). Here a connection that
+     * arrives after its caller gave up goes straight back to the pool.
+     */
     private Future<Lease> acquire(Node node) {
         if (node.breaker.isOpen()) {
             return Future.failedFuture(node.breaker.rejection());
         }
         waiting.incrementAndGet();
         long asked = System.nanoTime();
-        return node.pool.getConnection().transform(ar -> {
+        Promise<Lease> result = Promise.promise();
+        long limit = settings.acquireTimeout();
+        long timer = limit > 0 ? vertx.setTimer(limit, id -> {
+            if (result.tryFail(PgErrors.poolExhausted(node.settings, statistics()))) {
+                timeouts.incrementAndGet();
+            }
+        }) : -1;
+        result.future().onComplete(ar -> {
             waiting.decrementAndGet();
             OperationListener l = listener;
             if (l != null) {
                 l.acquired(ar.succeeded(), System.nanoTime() - asked);
+            }
+        });
+        node.pool.getConnection().onComplete(ar -> {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
             }
             if (ar.failed()) {
                 CovetPgException failure = PgErrors.translate(ar.cause(), node.settings, "waiting for a connection");
@@ -261,13 +287,19 @@ public final class PgClient {
                     node.breaker.failed(failure.getMessage());
                     cluster.refresh();
                 }
-                return Future.failedFuture(failure);
+                result.tryFail(failure);
+                return;
             }
             node.breaker.succeeded();
             inUse.incrementAndGet();
             acquired.incrementAndGet();
-            return Future.succeededFuture(new Lease(ar.result(), node));
+            Lease lease = new Lease(ar.result(), node);
+            if (!result.tryComplete(lease)) {
+                lease.release(); // its caller stopped waiting: back to the pool, not lost
+                acquired.decrementAndGet();
+            }
         });
+        return result.future();
     }
 
     /**

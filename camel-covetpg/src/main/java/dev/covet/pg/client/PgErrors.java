@@ -60,9 +60,7 @@ final class PgErrors {
                     + " or cast it through text in the SQL (e.g. $" + position + "::text::integer)", null);
         }
         if (isAcquireTimeout(failure)) {
-            return new CovetPgPoolExhaustedException("No connection to " + settings.target() + " became free within acquireTimeout="
-                    + settings.acquireTimeout() + "ms (maxPoolSize=" + settings.maxPoolSize()
-                    + "); raise maxPoolSize or acquireTimeout, or shorten what holds connections", failure);
+            return poolExhausted(settings, null);
         }
         if (message.contains("wait queue is full") || message.contains("max wait queue")) {
             return new CovetPgPoolExhaustedException("The queue of operations waiting for a connection to " + settings.target()
@@ -76,6 +74,13 @@ final class PgErrors {
                     + rootMessage + tlsHint(settings, rootMessage), failure);
         }
         return new CovetPgException("Failed while " + what + " on " + target + ": " + failure, failure);
+    }
+
+    /** No connection became free within acquireTimeout; {@code pool} (may be null) says how the pool looked. */
+    static CovetPgPoolExhaustedException poolExhausted(ClientSettings settings, PoolStatistics pool) {
+        return new CovetPgPoolExhaustedException("No connection to " + settings.target() + " became free within acquireTimeout="
+                + settings.acquireTimeout() + "ms (maxPoolSize=" + settings.maxPoolSize() + (pool == null ? "" : "; pool: " + pool)
+                + "); raise maxPoolSize or acquireTimeout, or shorten what holds connections", null);
     }
 
     private static String tlsHint(ClientSettings settings, String message) {

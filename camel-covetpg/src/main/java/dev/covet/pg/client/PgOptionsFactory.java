@@ -75,7 +75,8 @@ final class PgOptionsFactory {
                 .setName(name)
                 .setMaxSize(s.maxPoolSize())
                 .setMaxWaitQueueSize(s.maxWaitQueueSize());
-        p.setConnectionTimeout(toIntMillis(s.acquireTimeout())).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        // acquireTimeout is enforced by PgClient: Vert.x 4.5's own timeout can lose a connection for good
+        p.setConnectionTimeout(0);
         p.setIdleTimeout(toIntMillis(s.idleTimeout())).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         p.setMaxLifetime(toIntMillis(s.maxLifetime())).setMaxLifetimeUnit(TimeUnit.MILLISECONDS);
         if (s.idleTimeout() > 0 || s.maxLifetime() > 0) {
