@@ -66,6 +66,7 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "minpoolsize":
         case "minPoolSize": getOrCreateConfiguration(target).setMinPoolSize(property(camelContext, int.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "pipelining": getOrCreateConfiguration(target).setPipelining(property(camelContext, boolean.class, value)); return true;
         case "pipelininglimit":
         case "pipeliningLimit": getOrCreateConfiguration(target).setPipeliningLimit(property(camelContext, int.class, value)); return true;
         case "poolutilizationwarningratio":
@@ -151,6 +152,7 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "minpoolsize":
         case "minPoolSize": return int.class;
         case "password": return java.lang.String.class;
+        case "pipelining": return boolean.class;
         case "pipelininglimit":
         case "pipeliningLimit": return int.class;
         case "poolutilizationwarningratio":
@@ -232,6 +234,7 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "minpoolsize":
         case "minPoolSize": return getOrCreateConfiguration(target).getMinPoolSize();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "pipelining": return getOrCreateConfiguration(target).isPipelining();
         case "pipelininglimit":
         case "pipeliningLimit": return getOrCreateConfiguration(target).getPipeliningLimit();
         case "poolutilizationwarningratio":

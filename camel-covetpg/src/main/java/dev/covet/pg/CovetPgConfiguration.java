@@ -102,6 +102,12 @@ public class CovetPgConfiguration implements Cloneable {
     private int maxCacheableStatementSize = 2048;
     @UriParam(label = "advanced", defaultValue = "256", description = "Most commands in flight on one connection at once (pipelining).")
     private int pipeliningLimit = 256;
+    @UriParam(label = "advanced", defaultValue = "false",
+              description = "Let covetpg:query statements outside a transaction share pooled connections, pipelined (up to pipeliningLimit in flight on one"
+                            + " connection, on at most half of maxPoolSize connections): many more statements per second under concurrency, but a slow"
+                            + " statement delays the ones queued behind it on its connection. Statements with a commandTimeout or an endpoint queryTimeout"
+                            + " keep a connection of their own (a cancel must not hit a neighbour).")
+    private boolean pipelining;
 
     @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
               description = "Statements that run longer than this are logged once at WARN (logger dev.covet.pg.SlowQuery) with the duration, the operation"
@@ -177,7 +183,7 @@ public class CovetPgConfiguration implements Cloneable {
                 settings,
                 resolvedConnectTimeout,
                 minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout, idleTimeout, maxLifetime,
-                queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize, pipeliningLimit,
+                queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize, pipeliningLimit, pipelining,
                 new MonitorSettings(slowQueryThreshold, poolWarningDelay, poolUtilizationWarningRatio, poolWarningInterval),
                 resilience(parsed, params));
     }
@@ -272,6 +278,8 @@ public class CovetPgConfiguration implements Cloneable {
     public void setStatementCacheSize(int statementCacheSize) { this.statementCacheSize = statementCacheSize; }
     public int getMaxCacheableStatementSize() { return maxCacheableStatementSize; }
     public void setMaxCacheableStatementSize(int maxCacheableStatementSize) { this.maxCacheableStatementSize = maxCacheableStatementSize; }
+    public boolean isPipelining() { return pipelining; }
+    public void setPipelining(boolean pipelining) { this.pipelining = pipelining; }
     public int getPipeliningLimit() { return pipeliningLimit; }
     public void setPipeliningLimit(int pipeliningLimit) { this.pipeliningLimit = pipeliningLimit; }
     public long getSlowQueryThreshold() { return slowQueryThreshold; }

@@ -31,6 +31,7 @@ public record ClientSettings(
         int statementCacheSize,
         int maxCacheableStatementSize,
         int pipeliningLimit,
+        boolean pipelining,
         MonitorSettings monitor,
         ResilienceSettings resilience) {
 
@@ -97,7 +98,7 @@ public record ClientSettings(
         return new ClientSettings(other.host(), other.port(), database, user, password, sslMode, sslRootCert, sslCert, sslKey,
                 applicationName, serverSettings, connectTimeout, minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout,
                 idleTimeout, maxLifetime, queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize,
-                pipeliningLimit, monitor, resilience);
+                pipeliningLimit, pipelining, monitor, resilience);
     }
 
     @Override

@@ -32,6 +32,8 @@ public final class PgClient {
     private final ClientSettings settings;
     private final String name;
     private Cluster cluster;
+    /** Per server, the connections plain statements share when pipelining is on; empty when it is off. */
+    private final java.util.Map<Node, Pipeline> pipelines = new java.util.IdentityHashMap<>();
     private final SlowQueryLog slowQueries;
     private final PoolWarnings poolWarnings;
     private long poolWarningTimer = -1;
@@ -63,6 +65,9 @@ public final class PgClient {
      */
     public Future<Void> start() {
         cluster = new Cluster(vertx, settings, name);
+        if (settings.pipelining()) {
+            cluster.nodes().forEach(node -> pipelines.put(node, new Pipeline(node)));
+        }
         return cluster.start().compose(v -> prewarm());
     }
 
@@ -148,6 +153,9 @@ public final class PgClient {
         }
         Attempts<QueryResult> attempts = new Attempts<>("query", () -> describe(sql, queryTimeout), readFrom, false, statement,
                 result, commandTimeout, held);
+        // a cancel (commandTimeout) or a SET around the statement (its own queryTimeout) would touch
+        // the statements pipelined beside it: those keep a connection of their own
+        attempts.pipelined = settings.pipelining() && commandTimeout == 0 && (queryTimeout < 0 || queryTimeout == settings.queryTimeout());
         attempts.next();
         return result.future().map(r -> attempts.retries == 0 ? r : r.withRetries(attempts.retries));
     }
@@ -318,6 +326,8 @@ public final class PgClient {
         private volatile int retries;
         private int replaced;
         private boolean toPrimary;
+        /** Whether it may run on a connection shared with other statements (see {@link Pipeline}). */
+        boolean pipelined;
 
         /**
          * @param readFrom   where it may run; null for the component's readFrom
@@ -349,7 +359,7 @@ public final class PgClient {
                 failed(e, null);
                 return;
             }
-            acquire(node).compose(lease -> {
+            (pipelined ? pipelines.get(node).lease() : acquire(node)).compose(lease -> {
                 held.set(lease);
                 if (result.future().isComplete()) {
                     lease.release();
@@ -581,15 +591,108 @@ public final class PgClient {
         return "running [" + text + "]" + (queryTimeout >= 0 ? " with queryTimeout=" + queryTimeout + "ms" : "");
     }
 
-    /** A connection lent by the pool of one server, given back exactly once. */
+    /**
+     * The pooled connections of one server that plain statements share while pipelining is on: a
+     * statement goes to the shared connection with the fewest statements in flight, and another
+     * connection is borrowed (up to half of maxPoolSize, so batch, COPY, cursors and transactions
+     * still find connections) only when all are busy. A connection goes back to the pool as soon
+     * as nothing is in flight on it, so an idle client holds none.
+     */
+    private final class Pipeline {
+        private final Node node;
+        private final int maxShared = Math.max(1, settings.maxPoolSize() / 2);
+        private final List<Shared> held = new ArrayList<>();
+        private int borrowing;
+        /** The latest borrow in progress, for statements that arrive while no shared connection is there yet. */
+        private Future<Lease> borrowed;
+
+        Pipeline(Node node) {
+            this.node = node;
+        }
+
+        /** A lease on a shared connection; one of its own when every shared one is full. */
+        Future<Lease> lease() {
+            boolean borrow;
+            Future<Lease> pending;
+            synchronized (this) {
+                Shared least = null;
+                for (Shared shared : held) {
+                    if (least == null || shared.inFlight < least.inFlight) {
+                        least = shared;
+                    }
+                }
+                borrow = (least == null || least.inFlight > 0) && held.size() + borrowing < maxShared;
+                if (borrow) {
+                    borrowing++;
+                } else if (least != null && least.inFlight < settings.pipeliningLimit()) {
+                    least.inFlight++;
+                    return Future.succeededFuture(new Lease(least.lease.connection, node, least));
+                }
+                pending = borrowed;
+            }
+            if (!borrow) {
+                if (pending != null && !pending.isComplete()) {
+                    return pending.transform(ar -> lease()); // share the connection on its way
+                }
+                return acquire(node); // every shared connection is full
+            }
+            Future<Lease> next = acquire(node).transform(ar -> {
+                synchronized (this) {
+                    borrowing--;
+                    if (ar.failed()) {
+                        return Future.failedFuture(ar.cause());
+                    }
+                    Shared shared = new Shared(ar.result());
+                    shared.inFlight = 1;
+                    held.add(shared);
+                    return Future.succeededFuture(new Lease(shared.lease.connection, node, shared));
+                }
+            });
+            synchronized (this) {
+                borrowed = next;
+            }
+            return next;
+        }
+
+        void done(Shared shared) {
+            boolean last;
+            synchronized (this) {
+                last = --shared.inFlight == 0;
+                if (last) {
+                    held.remove(shared);
+                }
+            }
+            if (last) {
+                shared.lease.release();
+            }
+        }
+    }
+
+    /** A pooled connection shared by a {@link Pipeline}, with the statements in flight on it. */
+    private static final class Shared {
+        final Lease lease;
+        int inFlight;
+
+        Shared(Lease lease) {
+            this.lease = lease;
+        }
+    }
+
+    /** A connection lent by the pool of one server (or a share of one, see {@link Pipeline}), given back exactly once. */
     final class Lease {
         private final SqlConnection connection;
         private final Node node;
+        private final Shared shared;
         private final AtomicBoolean released = new AtomicBoolean();
 
         Lease(SqlConnection connection, Node node) {
+            this(connection, node, null);
+        }
+
+        private Lease(SqlConnection connection, Node node, Shared shared) {
             this.connection = connection;
             this.node = node;
+            this.shared = shared;
         }
 
 
@@ -599,6 +702,10 @@ public final class PgClient {
 
         Future<Void> release() {
             if (!released.compareAndSet(false, true)) {
+                return Future.succeededFuture();
+            }
+            if (shared != null) {
+                pipelines.get(node).done(shared);
                 return Future.succeededFuture();
             }
             inUse.decrementAndGet();

@@ -10,7 +10,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -58,8 +57,12 @@ import org.openjdk.jmh.runner.IterationType;
  * <ul>
  *   <li>{@code covetpg}: {@code covetpg:query} through the endpoint's
  *       {@link AsyncProducer#process(Exchange, org.apache.camel.AsyncCallback)}, no thread per request;</li>
+ *   <li>{@code covetpgPipelined}: the same with {@code pipelining=true} (statements share at most
+ *       half of the pool's connections, pipelined);</li>
  *   <li>{@code vertxPgClient}: the bare vertx-pg-client pool, {@code preparedQuery(..).execute(..)}
  *       with a completion handler: the zero-Camel limit;</li>
+ *   <li>{@code vertxPipelined}: the driver's own pipelined client ({@code PgBuilder.client()}) on
+ *       the same number of connections: the zero-Camel limit with pipelining;</li>
  *   <li>{@code camelSql}: camel-sql on pgjdbc and HikariCP, blocking, driven by {@code concurrency}
  *       threads of its own, each calling the endpoint's producer in a loop.</li>
  * </ul>
@@ -116,7 +119,7 @@ public class QueryBenchmark {
 
     // raw vertx-pg-client
     private Vertx vertx;
-    private Pool rawPool;
+    private io.vertx.sqlclient.SqlClient rawPool;
 
     private Driver driver;
     private long target;
@@ -196,8 +199,9 @@ public class QueryBenchmark {
         // only the contender of this fork's benchmark method is opened, so no idle pool shares the server
         camel = new DefaultCamelContext();
         switch (contender) {
-            case "covetpg" -> {
+            case "covetpg", "covetpgPipelined" -> {
                 CovetPgComponent covetpg = new CovetPgComponent();
+                covetpg.getConfiguration().setPipelining(contender.equals("covetpgPipelined"));
                 covetpg.getConfiguration().setUrl(db.url());
                 covetpg.getConfiguration().setPassword(db.password());
                 covetpg.getConfiguration().setSslMode("disable");
@@ -209,14 +213,17 @@ public class QueryBenchmark {
                 covetpgProducer = covetpgEndpoint.createAsyncProducer();
                 covetpgProducer.start();
             }
-            case "vertxPgClient" -> {
+            case "vertxPgClient", "vertxPipelined" -> {
                 // the settings covetpg gives the driver: prepared statement cache on, TLS off, same pool size
                 vertx = Vertx.vertx();
                 PgConnectOptions connect = new PgConnectOptions()
                         .setHost(db.host()).setPort(db.port()).setDatabase(db.database())
                         .setUser(db.user()).setPassword(db.password())
                         .setCachePreparedStatements(true);
-                rawPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+                rawPool = contender.equals("vertxPipelined")
+                        // the driver's own pipelined client: statements share the pool's connections
+                        ? PgBuilder.client().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build()
+                        : PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
             }
             case "camelSql" -> {
                 HikariConfig config = new HikariConfig();
@@ -282,7 +289,19 @@ public class QueryBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(OPS)
+    public long covetpgPipelined() throws InterruptedException {
+        return await(() -> new CovetpgDriver());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
     public long vertxPgClient() throws InterruptedException {
+        return await(() -> new VertxDriver());
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long vertxPipelined() throws InterruptedException {
         return await(() -> new VertxDriver());
     }
 
