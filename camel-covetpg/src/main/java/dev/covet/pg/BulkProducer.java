@@ -56,8 +56,10 @@ abstract class BulkProducer extends DefaultAsyncProducer {
                 }
                 return;
             } catch (Exception e) {
-                boolean again = retry < resilience.maxRetries() && RouteTransaction.current(exchange, getEndpoint().getComponent()) == null
-                        && replayable(exchange.getMessage().getBody()) && client.mayRunAgain(e, ownTransaction());
+                // only a transaction of its own guarantees that a failure left nothing behind
+                boolean again = retry < resilience.maxRetries() && ownTransaction()
+                        && RouteTransaction.current(exchange, getEndpoint().getComponent()) == null
+                        && replayable(exchange.getMessage().getBody()) && client.mayRunAgain(e);
                 if (!again) {
                     exchange.setException(e);
                     return;
@@ -114,7 +116,8 @@ abstract class BulkProducer extends DefaultAsyncProducer {
     protected PgSession openSession(boolean reads) {
         PgClient client = getEndpoint().getComponent().client();
         Long own = getEndpoint().getCommandTimeout();
+        // not retried there: a failure to connect is retried here, with the whole operation
         return client.openSession(own != null ? own : client.settings().commandTimeout(),
-                reads ? getEndpoint().readFrom() : ReadFrom.PRIMARY).usedBy(getEndpoint().describe());
+                reads ? getEndpoint().readFrom() : ReadFrom.PRIMARY, false).usedBy(getEndpoint().describe());
     }
 }

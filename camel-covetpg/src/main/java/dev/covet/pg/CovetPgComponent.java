@@ -76,8 +76,9 @@ public class CovetPgComponent extends DefaultComponent {
             ownsVertx = true;
         }
         client = new PgClient(vertx, settings, "covetpg-" + Integer.toHexString(System.identityHashCode(this)));
-        LOG.info("Starting covetpg pool to {} as {} (sslMode={}, pool {}..{})", settings.target(), settings.user(),
-                settings.sslMode(), settings.minPoolSize(), settings.maxPoolSize());
+        LOG.info("Starting covetpg pool to {} as {} (sslMode={}, pool {}..{})", settings.hosts().size() == 1 ? settings.target()
+                        : settings.hosts() + "/" + settings.database(), settings.user(), settings.sslMode(), settings.minPoolSize(),
+                settings.maxPoolSize());
         // Route steps after a covetpg step run here, never on the Vert.x event loop that completed the I/O.
         ThreadPoolProfile profile = new ThreadPoolProfile("covetpg");
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
@@ -211,6 +212,12 @@ public class CovetPgComponent extends DefaultComponent {
     // JMX (Camel's management, with camel-management on the classpath): the pool as it is now and
     // the settings it runs with. Settings are the resolved ones (url merged with the separate
     // options); credentials are masked, as everywhere else.
+
+    /** Whether servers besides the first are configured (false while the configuration is invalid: start-up reports that). */
+    boolean hasReplicas() {
+        ClientSettings s = effectiveSettings();
+        return s != null && !s.resilience().otherHosts().isEmpty();
+    }
 
     private ClientSettings effectiveSettings() {
         PgClient c = client;

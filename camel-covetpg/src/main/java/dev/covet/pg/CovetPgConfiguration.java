@@ -31,8 +31,9 @@ public class CovetPgConfiguration implements Cloneable {
     @UriParam(label = "common", secret = true,
               description = "Connection URI in libpq's form: postgresql:// then optionally user:password and an at sign, then host:port/database,"
                             + " then optionally the query keys sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout (seconds), host, port, dbname,"
-                            + " user, password. Unknown keys are rejected. A separate option (host, port, database, user, password, sslMode, ...) that is set"
-                            + " overrides the URI's value.")
+                            + " user, password, target_session_attrs. Several hosts are written postgresql://h1:5432,h2:5433/db: each is a candidate, the"
+                            + " primary is found by asking. Unknown keys are rejected. A separate option (host, port, database, user, password, sslMode, ...)"
+                            + " that is set overrides the URI's value.")
     private String url;
     @UriParam(label = "common", defaultValue = DEFAULT_HOST, description = "Host name or address of the PostgreSQL server.")
     private String host;
@@ -142,7 +143,8 @@ public class CovetPgConfiguration implements Cloneable {
               description = "Retries of an operation outside a transaction after a failure that cannot have taken effect: no connection (08xxx, refused),"
                             + " serialization failure 40001, deadlock 40P01, server shutdown 57P01/57P02/57P03. A statement whose connection died after it"
                             + " was sent is not retried unless it ran on a replica or in a transaction that never committed: it fails with a"
-                            + " CovetPgUnknownOutcomeException. A pooled connection found closed before sending is replaced at once, without counting."
+                            + " CovetPgUnknownOutcomeException. A pooled connection found closed before sending is replaced at once, and a write a replica"
+                            + " refused is rerun on the primary, neither counting against maxRetries."
                             + " 0 turns retries off.")
     private int maxRetries = 3;
     @UriParam(label = "ha", defaultValue = "100ms", javaType = "java.time.Duration",
@@ -152,7 +154,8 @@ public class CovetPgConfiguration implements Cloneable {
     private long retryMaxBackoff = 2_000;
     @UriParam(label = "ha", defaultValue = "5",
               description = "Failed attempts in a row to connect to a server after which its circuit breaker opens: operations then fail at once with a"
-                            + " CovetPgCircuitOpenException instead of queueing, and the health check reports DOWN, until a probe reaches the server."
+                            + " CovetPgCircuitOpenException instead of queueing (with several servers, writes wait for another primary instead), until a"
+                            + " probe reaches the server; the health check shows each server's breaker."
                             + " 0 turns the breaker off.")
     private int circuitBreakerThreshold = 5;
     @UriParam(label = "ha", defaultValue = "1s", javaType = "java.time.Duration",

@@ -14,7 +14,7 @@ public final class CovetPgConstants {
     @Metadata(label = "producer", description = "Rows copied by covetpg:copy FROM STDIN, as the server counted them.", javaType = "long")
     public static final String COPY_COUNT = "CamelCovetPgCopyCount";
 
-    @Metadata(label = "producer", description = "How many times covetpg:query tried the statement again after a failure that allows it"
+    @Metadata(label = "producer", description = "How many times covetpg:query, batch or copy tried the operation again after a failure that allows it"
                                                 + " (no connection, a closed connection, serialization failure, deadlock, server shutdown) before it succeeded;"
                                                 + " set only when it did.", javaType = "int")
     public static final String RETRIES = "CamelCovetPgRetries";

@@ -215,6 +215,9 @@ public class CovetPgCopyProducer extends BulkProducer {
         if (body instanceof Path p) {
             return Files.newInputStream(p);
         }
+        if (body instanceof org.apache.camel.WrappedFile<?> wrapped && wrapped.getFile() != null) {
+            return encodedBytes(wrapped.getFile()); // from("file:...") brings a GenericFile
+        }
         return null;
     }
 

@@ -105,7 +105,12 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        readFrom(); // a wrong value fails the route's start, naming the allowed ones
+        // a wrong value fails the route's start, naming the allowed ones
+        ReadFrom reads = readFrom();
+        if (reads != null && reads != ReadFrom.PRIMARY && !getComponent().hasReplicas()) {
+            throw new IllegalArgumentException("Invalid readFrom '" + readFrom + "' on " + describe() + ": the component has no replicas"
+                    + " (give them in its replicas option or as more hosts in its url); use readFrom=primary or leave it out");
+        }
     }
 
     /** Where this endpoint's reads go; null for the component's readFrom. */

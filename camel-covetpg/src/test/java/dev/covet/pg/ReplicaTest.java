@@ -114,7 +114,7 @@ class ReplicaTest extends PrivateServerTestSupport {
             awaitTrue(() -> !context.getComponent("covetpg", CovetPgComponent.class).getServers().contains("replica up"), "the replica out of rotation");
             assertThat(value(context, IN_RECOVERY, Boolean.class)).as("replicaPreferred without a healthy replica").isFalse();
             Exception strict = send(context, IN_RECOVERY + "&readFrom=replica").getException();
-            assertThat(strict).isInstanceOf(CovetPgConnectionException.class).hasMessageContaining("No healthy replica")
+            assertThat(strict).isInstanceOf(dev.covet.pg.client.CovetPgNoReplicaException.class).hasMessageContaining("No healthy replica")
                     .hasMessageContaining("readFrom=replicaPreferred");
             HealthCheck.Result health = HealthCheckHelper.invokeReadiness(context).stream()
                     .filter(r -> "covetpg".equals(r.getCheck().getId())).findFirst().orElseThrow();
@@ -135,6 +135,10 @@ class ReplicaTest extends PrivateServerTestSupport {
         }));
         assertThat(causeOfType(failure, IllegalArgumentException.class)).hasMessageContaining("readFrom")
                 .hasMessageContaining("replicas");
+        CamelContext endpointOnly = newContext(primary, c -> c.setSslMode("disable"));
+        Throwable onEndpoint = org.assertj.core.api.Assertions.catchThrowable(() -> endpointOnly.getEndpoint(IN_RECOVERY + "&readFrom=replica"));
+        assertThat(causeOfType(onEndpoint, IllegalArgumentException.class)).hasMessageContaining("Invalid readFrom 'replica'")
+                .hasMessageContaining("no replicas");
         Throwable badValue = catchStartFailure(newContext(primary, c -> c.setReadFrom("secondary")));
         assertThat(causeOfType(badValue, IllegalArgumentException.class)).hasMessageContaining("primary, replica, replicaPreferred");
     }

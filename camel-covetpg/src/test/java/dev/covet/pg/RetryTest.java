@@ -98,6 +98,38 @@ class RetryTest extends CovetPgTestSupport {
         assertThat(calls(flaky)).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aBatchIsRunAgainOnlyWhenItsOwnTransactionLeftNothingBehind(boolean transacted) throws Exception {
+        String t = table("rerun");
+        // the second chunk meets a serialization failure, once
+        db.execute("CREATE TABLE " + t + " (n int)", "CREATE SEQUENCE " + t + "_failures",
+                "CREATE FUNCTION " + t + "_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.n = 150 AND nextval('" + t + "_failures') = 1 THEN RAISE EXCEPTION 'made to fail' USING ERRCODE = '40001'; END IF;"
+                        + " RETURN NEW; END $$",
+                "CREATE TRIGGER fail BEFORE INSERT ON " + t + " FOR EACH ROW EXECUTE FUNCTION " + t + "_fail()");
+        CamelContext context = startContext(c -> c.setRetryBackoff(10));
+        List<List<Integer>> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(List.of(i));
+        }
+
+        Exchange out = send(context, "covetpg:batch?sql=INSERT INTO " + t + " VALUES ($1)&batchSize=100&transacted=" + transacted, rows);
+
+        assertThat(db.queryValue("SELECT count(*) FROM (SELECT n FROM " + t + " GROUP BY n HAVING count(*) > 1) d")).as("rows written twice")
+                .isEqualTo(0L);
+        if (transacted) {
+            // all or nothing: the failure left nothing behind, so the whole body ran again
+            assertThat(out.getException()).isNull();
+            assertThat(out.getMessage().getHeader(CovetPgConstants.RETRIES)).isEqualTo(1);
+            assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(200L);
+        } else {
+            // the first chunk stays committed: running the body again would write it twice
+            assertThat(((CovetPgException) out.getException()).getSqlState()).isEqualTo("40001");
+            assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(100L);
+        }
+    }
+
     @Test
     void connectionsTheServerTerminatedAreDroppedAndTheNextWritesSucceed() throws Exception {
         String t = table("terminated");
@@ -174,7 +206,7 @@ class RetryTest extends CovetPgTestSupport {
             });
             CompletableFuture<Exchange> pending = template(context).asyncSend(
                     "covetpg:query?sql=INSERT INTO " + t + " SELECT 1 FROM pg_sleep(1)", e -> { });
-            awaitRunning("INSERT INTO " + t);
+            awaitRunning("INSERT INTO " + t); // executing, not just being parsed: asleep in pg_sleep
             proxy.cut();
 
             Exchange out = pending.get(30, TimeUnit.SECONDS);
@@ -272,8 +304,8 @@ class RetryTest extends CovetPgTestSupport {
 
     private static void awaitRunning(String sqlStart) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            if (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '"
-                    + sqlStart + "%'")).intValue() > 0) {
+            if (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND wait_event = 'PgSleep'"
+                    + " AND query LIKE '" + sqlStart + "%'")).intValue() > 0) {
                 return;
             }
             Thread.sleep(25);

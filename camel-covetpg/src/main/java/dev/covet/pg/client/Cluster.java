@@ -136,7 +136,9 @@ final class Cluster {
     /** The server that takes writes now; fails when none is known (during a failover, say). */
     Node primary() {
         for (Node node : nodes) {
-            if (node.role == Node.Role.PRIMARY && node.healthy) {
+            // with several servers an open breaker means "look elsewhere": a failover may be under way,
+            // and "no primary" is retried; with one, the breaker's own error fails the operation at once
+            if (node.role == Node.Role.PRIMARY && node.healthy && (single() || !node.breaker.isOpen())) {
                 return node;
             }
         }
@@ -163,8 +165,8 @@ final class Cluster {
         if (readFrom == ReadFrom.REPLICA_PREFERRED) {
             return primary();
         }
-        throw new CovetPgConnectionException("No healthy replica for readFrom=replica among " + describe()
-                + "; use readFrom=replicaPreferred to read from the primary meanwhile", null);
+        throw new CovetPgNoReplicaException("No healthy replica for readFrom=replica among " + describe()
+                + "; use readFrom=replicaPreferred to read from the primary meanwhile");
     }
 
     private String describe() {

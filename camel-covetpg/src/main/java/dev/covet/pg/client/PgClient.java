@@ -243,9 +243,16 @@ public final class PgClient {
 
     /** As {@link #openSession(long)}, on the server {@code readFrom} picks (null: the component's): for work that only reads. */
     public PgSession openSession(long commandTimeout, ReadFrom readFrom) {
+        return openSession(commandTimeout, readFrom, true);
+    }
+
+    /** As above; {@code retry} false fails at the first failure to connect (for callers that retry the whole operation). */
+    public PgSession openSession(long commandTimeout, ReadFrom readFrom, boolean retry) {
         Promise<Lease> pending = Promise.promise();
-        new Attempts<Lease>("connect", () -> "waiting for a connection", readFrom, true, Future::succeededFuture, pending, commandTimeout,
-                new AtomicReference<>()).next();
+        Attempts<Lease> attempts = new Attempts<>("connect", () -> "waiting for a connection", readFrom, true, Future::succeededFuture,
+                pending, commandTimeout, new AtomicReference<>());
+        attempts.maxRetries = retry ? attempts.maxRetries : 0;
+        attempts.next();
         try {
             return new PgSession(this, Await.result(pending.future(), commandTimeout, settings, "waiting for a connection"), commandTimeout);
         } catch (RuntimeException e) {
@@ -323,7 +330,11 @@ public final class PgClient {
         private final Promise<T> result;
         private final long deadline;
         private final AtomicReference<Lease> held;
+        /** Retries of every kind, as reported. */
         private volatile int retries;
+        /** Retries after a backoff, which maxRetries bounds (replaced connections and reruns on the primary do not count). */
+        private int backedOff;
+        int maxRetries = settings.resilience().maxRetries();
         private int replaced;
         private boolean toPrimary;
         /** Whether it may run on a connection shared with other statements (see {@link Pipeline}). */
@@ -400,8 +411,9 @@ public final class PgClient {
                         + " so it was not retried; check the data before running it again", cause));
                 return;
             }
-            if (kind != Retry.Kind.FINAL && retries < r.maxRetries()) {
-                long wait = r.backoff(retries + 1);
+            if (kind != Retry.Kind.FINAL && backedOff < maxRetries) {
+                backedOff++;
+                long wait = r.backoff(backedOff);
                 if (deadline == 0 || System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(wait) < deadline) {
                     retry(wait, cause, kind, node);
                     return;
@@ -421,8 +433,7 @@ public final class PgClient {
             if (kind == Retry.Kind.NOT_SENT) {
                 RETRY_LOG.debug("Replacing a closed connection to {} while {}", node == null ? "" : node.address, what.get());
             } else if (kind != Retry.Kind.TO_PRIMARY) {
-                RETRY_LOG.info("Retry {} of {} in {} ms while {}, after: {}", retries, settings.resilience().maxRetries(), wait,
-                        what.get(), cause.getMessage());
+                RETRY_LOG.info("Retry {} of {} in {} ms while {}, after: {}", backedOff, maxRetries, wait, what.get(), cause.getMessage());
             }
             if (wait <= 0) {
                 next();
@@ -460,14 +471,12 @@ public final class PgClient {
     }
 
     /**
-     * Whether a bulk operation that failed with {@code failure}, outside a route transaction, may
-     * run again from its start: the failure cannot have let it take effect.
-     *
-     * @param ownTransaction whether it ran in a transaction of its own that did not commit (a
-     *                       failed COMMIT itself comes as a {@link CovetPgUnknownOutcomeException})
+     * Whether a bulk operation that failed with {@code failure}, in a transaction of its own (not
+     * a route's), may run again from its start: the failure cannot have let it take effect. A
+     * failed COMMIT comes as a {@link CovetPgUnknownOutcomeException}, which may not.
      */
-    public boolean mayRunAgain(Throwable failure, boolean ownTransaction) {
-        Retry.Kind kind = Retry.classify(failure, false, ownTransaction);
+    public boolean mayRunAgain(Throwable failure) {
+        Retry.Kind kind = Retry.classify(failure, false, true);
         return kind == Retry.Kind.TRANSIENT || kind == Retry.Kind.NOT_SENT;
     }
 

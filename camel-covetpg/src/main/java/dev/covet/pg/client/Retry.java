@@ -33,7 +33,8 @@ final class Retry {
      *                   transaction, a transaction that never committed)
      */
     static Kind classify(Throwable failure, boolean onReplica, boolean repeatable) {
-        if (failure instanceof CovetPgCircuitOpenException || failure instanceof CovetPgPoolExhaustedException
+        if (failure instanceof CovetPgCircuitOpenException || failure instanceof CovetPgNoReplicaException
+                || failure instanceof CovetPgPoolExhaustedException
                 || failure instanceof CovetPgTimeoutException || failure instanceof CovetPgUnknownOutcomeException) {
             return Kind.FINAL;
         }
