@@ -6,32 +6,53 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one statement returned.
- *
- * @param rows     the rows, or null when the statement returns no columns (DML without RETURNING, DDL)
- * @param rowCount rows returned by a query, or rows affected by DML (with or without RETURNING)
- * @param retries  how many times it was tried again after a failure that allowed it
+ * What one statement returned. The rows become Java maps only when {@link #rows()} is first
+ * called: on the route's thread, so a result of many rows is not converted on the Vert.x event
+ * loop that received it, where it would hold up every other connection of that loop.
  */
-public record QueryResult(List<Map<String, Object>> rows, long rowCount, int retries) {
+public final class QueryResult {
 
-    public QueryResult(List<Map<String, Object>> rows, long rowCount) {
-        this(rows, rowCount, 0);
-    }
+    private final RowSet<Row> rowSet;
+    private final long rowCount;
+    private final int retries;
+    private List<Map<String, Object>> rows;
 
-    /** The same result, got after {@code retries} retries. */
-    QueryResult withRetries(int retries) {
-        return new QueryResult(rows, rowCount, retries);
-    }
-
-    public boolean hasRows() {
-        return rows != null;
+    private QueryResult(RowSet<Row> rowSet, long rowCount, int retries) {
+        this.rowSet = rowSet;
+        this.rowCount = rowCount;
+        this.retries = retries;
     }
 
     static QueryResult of(RowSet<Row> rowSet) {
         List<String> columns = rowSet.columnsNames();
-        if (columns == null || columns.isEmpty()) {
-            return new QueryResult(null, rowSet.rowCount());
+        return new QueryResult(columns == null || columns.isEmpty() ? null : rowSet, rowSet.rowCount(), 0);
+    }
+
+    /** Whether the statement returns columns (a query, DML with RETURNING); false for DML without RETURNING and DDL. */
+    public boolean hasRows() {
+        return rowSet != null;
+    }
+
+    /** The rows in order, each a map in column order; null when the statement returns no columns. */
+    public synchronized List<Map<String, Object>> rows() {
+        if (rows == null && rowSet != null) {
+            rows = TypeMapping.rows(rowSet);
         }
-        return new QueryResult(TypeMapping.rows(rowSet), rowSet.rowCount());
+        return rows;
+    }
+
+    /** Rows returned by a query, or rows affected by DML (with or without RETURNING). */
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /** How many times it was tried again after a failure that allowed it. */
+    public int retries() {
+        return retries;
+    }
+
+    /** The same result, got after {@code retries} retries. */
+    QueryResult withRetries(int retries) {
+        return new QueryResult(rowSet, rowCount, retries);
     }
 }
