@@ -101,6 +101,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "sslRootCert": getOrCreateConfiguration(target).setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "statementcachesize":
         case "statementCacheSize": getOrCreateConfiguration(target).setStatementCacheSize(property(camelContext, int.class, value)); return true;
+        case "tcpkeepaliveidle":
+        case "tcpKeepAliveIdle": getOrCreateConfiguration(target).setTcpKeepAliveIdle(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "url": getOrCreateConfiguration(target).setUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
         case "vertx": target.setVertx(property(camelContext, io.vertx.core.Vertx.class, value)); return true;
@@ -187,6 +189,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "sslRootCert": return java.lang.String.class;
         case "statementcachesize":
         case "statementCacheSize": return int.class;
+        case "tcpkeepaliveidle":
+        case "tcpKeepAliveIdle": return long.class;
         case "url": return java.lang.String.class;
         case "user": return java.lang.String.class;
         case "vertx": return io.vertx.core.Vertx.class;
@@ -269,6 +273,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "sslRootCert": return getOrCreateConfiguration(target).getSslRootCert();
         case "statementcachesize":
         case "statementCacheSize": return getOrCreateConfiguration(target).getStatementCacheSize();
+        case "tcpkeepaliveidle":
+        case "tcpKeepAliveIdle": return getOrCreateConfiguration(target).getTcpKeepAliveIdle();
         case "url": return getOrCreateConfiguration(target).getUrl();
         case "user": return getOrCreateConfiguration(target).getUser();
         case "vertx": return target.getVertx();

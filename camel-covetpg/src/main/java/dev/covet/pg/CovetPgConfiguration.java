@@ -101,6 +101,11 @@ public class CovetPgConfiguration implements Cloneable {
     private int statementCacheSize = 256;
     @UriParam(label = "advanced", defaultValue = "2048", description = "Statements longer than this many characters are not cached.")
     private int maxCacheableStatementSize = 2048;
+    @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
+              description = "Idle time on a connection after which TCP keepalive probes start (then one every 10s, or this if shorter, and the connection"
+                            + " is dropped after 3 unanswered): how soon a server that vanished without closing the socket is noticed. 0 keeps the"
+                            + " operating system's timing (on Linux, 2 hours). At least 1s; whole seconds.")
+    private long tcpKeepAliveIdle;
     @UriParam(label = "advanced", defaultValue = "256", description = "Most commands in flight on one connection at once (pipelining).")
     private int pipeliningLimit = 256;
     @UriParam(label = "advanced", defaultValue = "false",
@@ -281,6 +286,8 @@ public class CovetPgConfiguration implements Cloneable {
     public void setStatementCacheSize(int statementCacheSize) { this.statementCacheSize = statementCacheSize; }
     public int getMaxCacheableStatementSize() { return maxCacheableStatementSize; }
     public void setMaxCacheableStatementSize(int maxCacheableStatementSize) { this.maxCacheableStatementSize = maxCacheableStatementSize; }
+    public long getTcpKeepAliveIdle() { return tcpKeepAliveIdle; }
+    public void setTcpKeepAliveIdle(long tcpKeepAliveIdle) { this.tcpKeepAliveIdle = tcpKeepAliveIdle; }
     public boolean isPipelining() { return pipelining; }
     public void setPipelining(boolean pipelining) { this.pipelining = pipelining; }
     public int getPipeliningLimit() { return pipeliningLimit; }

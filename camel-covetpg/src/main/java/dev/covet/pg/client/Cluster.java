@@ -31,18 +31,30 @@ final class Cluster {
     private final AtomicBoolean checking = new AtomicBoolean();
     private long checkTimer = -1;
 
-    Cluster(Vertx vertx, ClientSettings settings, String name) {
+    /** @param onConnect runs on every new connection before the pool lends it (socket options); null for nothing */
+    Cluster(Vertx vertx, ClientSettings settings, String name, java.util.function.Consumer<io.vertx.sqlclient.SqlConnection> onConnect) {
         this.vertx = vertx;
         this.settings = settings;
         ResilienceSettings r = settings.resilience();
         for (HostPort address : settings.hosts()) {
             ClientSettings own = settings.forHost(address);
             String poolName = nodes.isEmpty() ? name : name + "-" + address;
-            var pool = PgBuilder.pool()
+            var builder = PgBuilder.pool()
                     .with(PgOptionsFactory.poolOptions(own, poolName))
                     .connectingTo(PgOptionsFactory.connectOptions(own))
-                    .using(vertx)
-                    .build();
+                    .using(vertx);
+            if (onConnect != null) {
+                builder.withConnectHandler(connection -> {
+                    try {
+                        onConnect.accept(connection);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not set up a new connection to {}: {}", address, e.getMessage());
+                    } finally {
+                        connection.close(); // hands it to the pool
+                    }
+                });
+            }
+            var pool = builder.build();
             CircuitBreaker breaker = new CircuitBreaker(vertx, address.toString(), r.circuitBreakerThreshold(),
                     r.circuitBreakerProbeInterval(), () -> ask(own, "SELECT 1"));
             nodes.add(new Node(address, own, pool, breaker));

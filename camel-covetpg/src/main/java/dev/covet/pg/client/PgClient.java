@@ -47,7 +47,15 @@ public final class PgClient {
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
 
+    private final java.util.function.Consumer<SqlConnection> onConnect;
+
     public PgClient(Vertx vertx, ClientSettings settings, String name) {
+        this(vertx, settings, name, null);
+    }
+
+    /** @param onConnect runs on every new pooled connection before it is lent (socket options); null for nothing */
+    public PgClient(Vertx vertx, ClientSettings settings, String name, java.util.function.Consumer<SqlConnection> onConnect) {
+        this.onConnect = onConnect;
         this.vertx = vertx;
         this.settings = settings;
         this.name = name;
@@ -64,7 +72,7 @@ public final class PgClient {
      * opens {@code minPoolSize} connections to it, each checked with a round trip.
      */
     public Future<Void> start() {
-        cluster = new Cluster(vertx, settings, name);
+        cluster = new Cluster(vertx, settings, name, onConnect);
         if (settings.pipelining()) {
             cluster.nodes().forEach(node -> pipelines.put(node, new Pipeline(node)));
         }
