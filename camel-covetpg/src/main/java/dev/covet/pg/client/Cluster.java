@@ -126,10 +126,14 @@ final class Cluster {
      * row, within connectTimeout (10 s when that is 0: a check must end).
      */
     Future<Object> ask(ClientSettings server, String sql) {
-        long limit = server.connectTimeout() > 0 ? server.connectTimeout() : 10_000;
+        return ask(server, sql, server.connectTimeout() > 0 ? server.connectTimeout() : 10_000, "checking the server");
+    }
+
+    /** As above, within {@code limit} ms; {@code what} is said in messages. */
+    Future<Object> ask(ClientSettings server, String sql, long limit, String what) {
         Promise<Object> result = Promise.promise();
         long timer = vertx.setTimer(limit, id -> result.tryFail(new CovetPgTimeoutException("No answer from " + server.target()
-                + " within " + limit + " ms", null, null)));
+                + " within " + limit + " ms while " + what, null, null)));
         PgConnection.connect(vertx, PgOptionsFactory.connectOptions(server))
                 // closed even when the answer comes after the timeout, so a late connection does not leak
                 .compose(c -> c.query(sql).execute().eventually(v -> c.close()))
@@ -139,7 +143,7 @@ final class Cluster {
                         var it = ar.result().iterator();
                         result.tryComplete(it.hasNext() ? it.next().getValue(0) : null);
                     } else {
-                        result.tryFail(PgErrors.translate(ar.cause(), server, "checking the server"));
+                        result.tryFail(PgErrors.translate(ar.cause(), server, what));
                     }
                 });
         return result.future();

@@ -522,21 +522,8 @@ public final class PgClient {
         } catch (CovetPgException e) {
             return Future.failedFuture(e);
         }
-        Promise<Long> result = Promise.promise();
-        long timer = vertx.setTimer(timeoutMillis, id -> result.tryFail(new CovetPgTimeoutException("No answer from "
-                + server.target() + " within " + timeoutMillis + " ms while checking the connection", null, null)));
-        PgConnection.connect(vertx, PgOptionsFactory.connectOptions(server))
-                // closed even when the answer comes after the timeout, so a late connection does not leak
-                .compose(connection -> connection.query("SELECT 1").execute().eventually(v -> connection.close()))
-                .onComplete(ar -> {
-                    vertx.cancelTimer(timer);
-                    if (ar.succeeded()) {
-                        result.tryComplete(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-                    } else {
-                        result.tryFail(PgErrors.translate(ar.cause(), server, "checking the connection"));
-                    }
-                });
-        return result.future();
+        return cluster.ask(server, "SELECT 1", timeoutMillis, "checking the connection")
+                .map(answer -> java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /**
