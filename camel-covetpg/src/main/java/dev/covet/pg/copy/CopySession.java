@@ -136,7 +136,10 @@ final class CopySession {
     private void send(CompletableFuture<Void> sent) {
         try {
             if (!socket.isValid()) {
-                throw new IllegalStateException("The connection is closed");
+                // the pool can lend a connection whose close it has not seen yet: nothing was sent,
+                // so this is a failure to connect, which a caller may retry on another connection
+                throw new dev.covet.pg.client.CovetPgConnectionException("The connection was closed before the COPY was sent: "
+                        + describe(sql), null);
             }
             int inflight = socket.inflight();
             if (inflight != 0) {
