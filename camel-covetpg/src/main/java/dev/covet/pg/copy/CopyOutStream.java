@@ -38,7 +38,8 @@ public final class CopyOutStream extends InputStream {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private CopySession session;
+    /** Set by the receiver before the statement is sent (the event loop reads it), and never changed after. */
+    private volatile CopySession session;
 
     // under lock
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
@@ -62,7 +63,7 @@ public final class CopyOutStream extends InputStream {
 
     static CopyOutStream open(SqlConnection connection, String sql) throws CopyFailedException, InterruptedIOException {
         CopyOutStream stream = new CopyOutStream();
-        stream.session = CopySession.begin(connection, sql, false, stream.new Receiver());
+        CopySession.begin(connection, sql, false, stream.new Receiver());
         return stream;
     }
 
@@ -189,6 +190,11 @@ public final class CopyOutStream extends InputStream {
 
     /** Hears the COPY on the event loop. */
     private final class Receiver implements CopySession.Sink {
+
+        @Override
+        public void attached(CopySession attachedSession) {
+            session = attachedSession;
+        }
 
         @Override
         public void data(ByteBuf content) {

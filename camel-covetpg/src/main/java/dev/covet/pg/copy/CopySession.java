@@ -36,6 +36,13 @@ final class CopySession {
     /** What a stream hears of the COPY. Called on the event loop, except {@link #wake}, which may come from any thread. */
     interface Sink {
 
+        /**
+         * The session this sink belongs to, before its statement is sent: data can arrive on the
+         * event loop before {@link #begin} has returned it to the caller.
+         */
+        default void attached(CopySession session) {
+        }
+
         /** CopyData of a copy-out; {@code content} is valid only during the call. */
         default void data(ByteBuf content) {
         }
@@ -90,6 +97,7 @@ final class CopySession {
         requireCopyStatement(sql);
         SocketConnectionBase socket = CopySupport.socketOf(connection);
         CopySession session = new CopySession(connection, socket, sql, copyIn, sink);
+        sink.attached(session);
         if (Context.isOnEventLoopThread() || session.channel.eventLoop().inEventLoop()) {
             throw new IllegalStateException("COPY blocks its caller and must not run on a Vert.x event loop thread ("
                     + Thread.currentThread().getName() + "); start it from a worker or a Camel thread");
