@@ -65,7 +65,7 @@ abstract class BulkProducer extends DefaultAsyncProducer {
                     return;
                 }
                 long wait = resilience.backoff(retry + 1);
-                client.retried(getEndpoint().describe(), e, retry + 1, wait);
+                client.retried(getEndpoint().getOperation().name(), e, retry + 1, wait); // batch or copy: the meter's operation tag
                 try {
                     Thread.sleep(wait);
                 } catch (InterruptedException interrupted) {

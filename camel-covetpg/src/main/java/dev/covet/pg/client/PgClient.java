@@ -495,7 +495,7 @@ public final class PgClient {
         if (l != null) {
             l.retried(operation, Retry.reason(cause, Retry.classify(cause, false, true)));
         }
-        RETRY_LOG.info("Retry {} of {} in {} ms of {}, after: {}", retry, settings.resilience().maxRetries(), waitMillis, operation,
+        RETRY_LOG.info("Retry {} of {} in {} ms of covetpg:{}, after: {}", retry, settings.resilience().maxRetries(), waitMillis, operation,
                 cause.getMessage());
     }
 
