@@ -170,11 +170,7 @@ public final class CopyOutStream extends InputStream {
         if (!session.isComplete()) {
             session.giveUp("covetpg: the COPY stream was closed before its end");
             session.awaitOutcome();
-            if (session.cancelMayBeStray()) {
-                session.closeConnection();
-                session.awaitConnectionClosed();
-                connectionClosed = true;
-            }
+            connectionClosed = session.dropIfCancelMayBeStray();
         }
         lock.lock();
         try {

@@ -111,6 +111,7 @@ final class CopySession {
         } catch (InterruptedException e) {
             session.giveUp("covetpg: interrupted while waiting for the COPY to start");
             session.awaitOutcome();
+            session.dropIfCancelMayBeStray();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("Interrupted while waiting for the server to start " + describe(sql));
         } catch (ExecutionException e) {
@@ -122,6 +123,7 @@ final class CopySession {
             }
             case WRONG_DIRECTION -> {
                 session.awaitOutcome();
+                session.dropIfCancelMayBeStray();
                 throw new IllegalArgumentException("The statement is a COPY " + (copyIn ? "TO STDOUT" : "FROM STDIN")
                         + "; use " + (copyIn ? "CopyOut" : "CopyIn") + " for it: " + describe(sql));
             }
@@ -315,6 +317,20 @@ final class CopySession {
             // the statement's own failure, as Vert.x reported it: 57014 means the cancel was used up
             return !(e.getCause() instanceof PgException pg && "57014".equals(pg.getSqlState()));
         }
+    }
+
+    /**
+     * After the outcome is known: closes the connection when a cancel sent for this COPY may still
+     * be on its way (the COPY ended on its own first), so it cannot cancel the next statement.
+     * Returns whether it closed the connection.
+     */
+    boolean dropIfCancelMayBeStray() {
+        if (cancelMayBeStray()) {
+            closeConnection();
+            awaitConnectionClosed();
+            return true;
+        }
+        return false;
     }
 
     /**
