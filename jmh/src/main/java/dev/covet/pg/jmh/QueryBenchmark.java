@@ -15,16 +15,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -322,70 +316,10 @@ public class QueryBenchmark {
 
     // ---- the load ----
 
-    /** Keeps {@code concurrency} requests in flight and counts the answers. */
-    abstract class Driver {
-        final AtomicLong completed = new AtomicLong();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final CountDownLatch stopped = new CountDownLatch(concurrency);
-        volatile boolean stopping;
-        volatile long waitingFor = Long.MAX_VALUE;
-        volatile Thread waiter;
-
-        abstract void start();
-
-        /** True once the trial ends or a request failed: no new request is started. */
-        boolean ended() {
-            return stopping || failure.get() != null;
-        }
-
-        /** One request's outcome: its latency when it succeeded, else the trial's failure. */
-        void outcome(long startNanos, Throwable t) {
-            if (t != null) {
-                failed(t);
-            } else {
-                answered(startNanos);
-            }
-        }
-
-        void answered(long startNanos) {
-            latencies.record(System.nanoTime() - startNanos);
-            if (completed.incrementAndGet() >= waitingFor) {
-                LockSupport.unpark(waiter);
-            }
-        }
-
-        void failed(Throwable t) {
-            failure.compareAndSet(null, t);
-            LockSupport.unpark(waiter);
-        }
-
-        long awaitCompleted(long count) {
-            waiter = Thread.currentThread();
-            waitingFor = count;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            long done;
-            while ((done = completed.get()) < count) {
-                Throwable t = failure.get();
-                if (t != null) {
-                    throw new IllegalStateException(contender + " failed: " + t.getMessage(), t);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(contender + ": no progress for 60 s (" + done + " of " + count + " answered)");
-                }
-                LockSupport.parkNanos(10_000_000);
-            }
-            return done;
-        }
-
-        void stop() throws InterruptedException {
-            stopping = true;
-            if (!stopped.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(contender + ": requests still in flight 60 s after the end");
-            }
-            Throwable t = failure.get();
-            if (t != null) {
-                throw new IllegalStateException(contender + " failed: " + t.getMessage(), t);
-            }
+    /** The closed-loop load of this trial's contender. */
+    abstract class Driver extends ClosedLoop {
+        Driver() {
+            super(QueryBenchmark.this.contender, concurrency, latencies);
         }
     }
 
@@ -512,42 +446,5 @@ public class QueryBenchmark {
     private static String abbreviate(Object body) {
         String s = String.valueOf(body);
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    }
-
-    /** Every request's time during the measurement iterations, kept exactly (one long each). */
-    static final class Latencies {
-        private final long[] nanos = new long[1 << 22];
-        private final AtomicInteger next = new AtomicInteger();
-        private final AtomicLong dropped = new AtomicLong();
-        volatile boolean recording;
-
-        void record(long n) {
-            if (!recording) {
-                return;
-            }
-            int i = next.getAndIncrement();
-            if (i < nanos.length) {
-                nanos[i] = n;
-            } else {
-                dropped.incrementAndGet();
-            }
-        }
-
-        String summary() {
-            int n = Math.min(next.get(), nanos.length);
-            if (n == 0) {
-                return "no samples";
-            }
-            long[] sorted = Arrays.copyOf(nanos, n);
-            Arrays.sort(sorted);
-            return String.format("n=%d p50=%.3f ms p95=%.3f ms p99=%.3f ms max=%.3f ms%s", n,
-                    ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), sorted[n - 1] / 1e6,
-                    dropped.get() > 0 ? " (" + dropped.get() + " not kept)" : "");
-        }
-
-        private static double ms(long[] sorted, double q) {
-            int i = (int) Math.ceil(q * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
-        }
     }
 }

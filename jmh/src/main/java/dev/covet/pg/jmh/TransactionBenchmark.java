@@ -6,15 +6,9 @@ import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.CovetPgConstants;
 import dev.covet.pg.testdb.TestDatabase;
 import dev.covet.pg.tx.CovetPgTransactionPolicy;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -104,7 +98,7 @@ public class TransactionBenchmark {
 
     private Load load;
     private long target;
-    private final QueryBenchmark.Latencies latencies = new QueryBenchmark.Latencies();
+    private final Latencies latencies = new Latencies();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
@@ -307,20 +301,17 @@ public class TransactionBenchmark {
     }
 
     /** {@code concurrency} threads, each running transactions back to back until the trial ends. */
-    private final class Load {
-        final AtomicLong completed = new AtomicLong();
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final CountDownLatch stopped = new CountDownLatch(concurrency);
-        final List<Thread> threads = new ArrayList<>();
-        volatile boolean stopping;
-        volatile long waitingFor = Long.MAX_VALUE;
-        volatile Thread waiter;
+    private final class Load extends ClosedLoop {
 
+        Load() {
+            super(TransactionBenchmark.this.contender, concurrency, latencies);
+        }
+
+        @Override
         void start() {
             for (int i = 0; i < concurrency; i++) {
                 Thread t = new Thread(this::loop, contender + "-tx-" + i);
                 t.setDaemon(true);
-                threads.add(t);
                 t.start();
             }
         }
@@ -331,14 +322,10 @@ public class TransactionBenchmark {
                     Producer producer = txEndpoint.createProducer();
                     producer.start();
                     try {
-                        while (!stopping && failure.get() == null) {
+                        while (!ended()) {
                             int id = 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
                             long start = System.nanoTime();
-                            Throwable t = covetpgTransaction(producer, id);
-                            if (t != null) {
-                                throw t;
-                            }
-                            answered(start);
+                            outcome(start, covetpgTransaction(producer, id));
                         }
                     } finally {
                         producer.stop();
@@ -349,7 +336,7 @@ public class TransactionBenchmark {
                     update.start();
                     insert.start();
                     try {
-                        while (!stopping && failure.get() == null) {
+                        while (!ended()) {
                             int id = 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
                             long start = System.nanoTime();
                             transactions.executeWithoutResult(status -> {
@@ -364,46 +351,9 @@ public class TransactionBenchmark {
                     }
                 }
             } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-                LockSupport.unpark(waiter);
+                failed(t);
             } finally {
                 stopped.countDown();
-            }
-        }
-
-        void answered(long startNanos) {
-            latencies.record(System.nanoTime() - startNanos);
-            if (completed.incrementAndGet() >= waitingFor) {
-                LockSupport.unpark(waiter);
-            }
-        }
-
-        long awaitCompleted(long count) {
-            waiter = Thread.currentThread();
-            waitingFor = count;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            long done;
-            while ((done = completed.get()) < count) {
-                Throwable t = failure.get();
-                if (t != null) {
-                    throw new IllegalStateException(contender + " failed: " + t.getMessage(), t);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(contender + ": no progress for 60 s (" + done + " of " + count + " committed)");
-                }
-                LockSupport.parkNanos(10_000_000);
-            }
-            return done;
-        }
-
-        void stop() throws InterruptedException {
-            stopping = true;
-            if (!stopped.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(contender + ": transactions still running 60 s after the end");
-            }
-            Throwable t = failure.get();
-            if (t != null) {
-                throw new IllegalStateException(contender + " failed: " + t.getMessage(), t);
             }
         }
     }
