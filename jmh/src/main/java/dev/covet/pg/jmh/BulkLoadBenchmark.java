@@ -118,12 +118,7 @@ public class BulkLoadBenchmark {
         db.execute("DROP TABLE IF EXISTS " + TABLE,
                 "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (id int, v int)");
 
-        CovetPgComponent covetpg = new CovetPgComponent();
-        covetpg.getConfiguration().setUrl(db.url());
-        covetpg.getConfiguration().setPassword(db.password());
-        covetpg.getConfiguration().setSslMode("disable");
-        covetpg.getConfiguration().setMinPoolSize(1);
-        covetpg.getConfiguration().setMaxPoolSize(2);
+        CovetPgComponent covetpg = Contenders.covetpg(db, 1, 2);
         camel = new DefaultCamelContext();
         camel.addComponent("covetpg", covetpg);
         camel.start();

@@ -1,6 +1,5 @@
 package dev.covet.pg.jmh;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.CovetPgConstants;
@@ -194,13 +193,8 @@ public class QueryBenchmark {
         camel = new DefaultCamelContext();
         switch (contender) {
             case "covetpg", "covetpgPipelined" -> {
-                CovetPgComponent covetpg = new CovetPgComponent();
+                CovetPgComponent covetpg = Contenders.covetpg(db, poolSize, poolSize);
                 covetpg.getConfiguration().setPipelining(contender.equals("covetpgPipelined"));
-                covetpg.getConfiguration().setUrl(db.url());
-                covetpg.getConfiguration().setPassword(db.password());
-                covetpg.getConfiguration().setSslMode("disable");
-                covetpg.getConfiguration().setMinPoolSize(poolSize);
-                covetpg.getConfiguration().setMaxPoolSize(poolSize);
                 camel.addComponent("covetpg", covetpg);
                 camel.start();
                 covetpgEndpoint = camel.getEndpoint("covetpg:query?outputType=" + w.covetpgOutput + "&sql=RAW(" + w.named + ")");
@@ -220,15 +214,7 @@ public class QueryBenchmark {
                         : PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
             }
             case "camelSql" -> {
-                HikariConfig config = new HikariConfig();
-                config.setJdbcUrl(db.jdbcUrl());
-                config.setUsername(db.user());
-                config.setPassword(db.password());
-                config.addDataSourceProperty("sslmode", "disable");
-                config.setMaximumPoolSize(poolSize);
-                config.setMinimumIdle(poolSize);
-                config.setAutoCommit(true);
-                hikari = new HikariDataSource(config);
+                hikari = Contenders.hikari(db, poolSize, poolSize, true);
                 SqlComponent sql = new SqlComponent();
                 sql.setDataSource(hikari);
                 camel.addComponent("sql", sql);

@@ -1,6 +1,5 @@
 package dev.covet.pg.jmh;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.CovetPgConstants;
@@ -98,22 +97,9 @@ public class StreamBenchmark {
                 "VACUUM ANALYZE " + TABLE);
         expectedSum = ((Number) db.queryValue("SELECT sum(v) FROM " + TABLE)).longValue();
 
-        CovetPgComponent covetpg = new CovetPgComponent();
-        covetpg.getConfiguration().setUrl(db.url());
-        covetpg.getConfiguration().setPassword(db.password());
-        covetpg.getConfiguration().setSslMode("disable");
-        covetpg.getConfiguration().setMinPoolSize(1);
-        covetpg.getConfiguration().setMaxPoolSize(poolSize);
+        CovetPgComponent covetpg = Contenders.covetpg(db, 1, poolSize);
 
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(db.jdbcUrl());
-        config.setUsername(db.user());
-        config.setPassword(db.password());
-        config.addDataSourceProperty("sslmode", "disable");
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(1);
-        config.setAutoCommit(false); // pgjdbc uses a cursor (fetchSize rows at a time) only outside autocommit
-        hikari = new HikariDataSource(config);
+        hikari = Contenders.hikari(db, 1, poolSize, false); // pgjdbc uses a cursor (fetchSize rows at a time) only outside autocommit
         SqlComponent sql = new SqlComponent();
         sql.setDataSource(hikari);
 

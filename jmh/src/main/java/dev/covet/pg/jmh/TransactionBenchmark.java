@@ -1,6 +1,5 @@
 package dev.covet.pg.jmh;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.CovetPgConstants;
@@ -115,12 +114,7 @@ public class TransactionBenchmark {
         camel.getShutdownStrategy().setTimeout(30);
         switch (contender) {
             case "covetpg" -> {
-                CovetPgComponent covetpg = new CovetPgComponent();
-                covetpg.getConfiguration().setUrl(db.url());
-                covetpg.getConfiguration().setPassword(db.password());
-                covetpg.getConfiguration().setSslMode("disable");
-                covetpg.getConfiguration().setMinPoolSize(poolSize);
-                covetpg.getConfiguration().setMaxPoolSize(poolSize);
+                CovetPgComponent covetpg = Contenders.covetpg(db, poolSize, poolSize);
                 camel.addComponent("covetpg", covetpg);
                 camel.getRegistry().bind("tx", new CovetPgTransactionPolicy());
                 camel.addRoutes(new RouteBuilder() {
@@ -149,15 +143,7 @@ public class TransactionBenchmark {
                 checkRolledBack(failed.getException());
             }
             case "camelSql" -> {
-                HikariConfig config = new HikariConfig();
-                config.setJdbcUrl(db.jdbcUrl());
-                config.setUsername(db.user());
-                config.setPassword(db.password());
-                config.addDataSourceProperty("sslmode", "disable");
-                config.setMaximumPoolSize(poolSize);
-                config.setMinimumIdle(poolSize);
-                config.setAutoCommit(true); // the transaction manager turns it off for each transaction
-                hikari = new HikariDataSource(config);
+                hikari = Contenders.hikari(db, poolSize, poolSize, true); // the transaction manager turns it off for each transaction
                 transactions = new TransactionTemplate(new DataSourceTransactionManager(hikari));
                 SqlComponent sql = new SqlComponent();
                 sql.setDataSource(hikari);
