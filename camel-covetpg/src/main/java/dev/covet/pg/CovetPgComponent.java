@@ -3,6 +3,7 @@ package dev.covet.pg;
 import dev.covet.pg.client.ClientSettings;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PoolStatistics;
+import dev.covet.pg.copy.FlushCoalescing;
 import dev.covet.pg.copy.KeepAlive;
 import dev.covet.pg.health.CovetPgHealthCheck;
 import io.vertx.core.Vertx;
@@ -82,7 +83,12 @@ public class CovetPgComponent extends DefaultComponent {
         }
         int idleSeconds = (int) Math.min(Integer.MAX_VALUE, keepAliveIdle / 1000);
         client = new PgClient(vertx, settings, "covetpg-" + Integer.toHexString(System.identityHashCode(this)),
-                idleSeconds == 0 ? null : connection -> KeepAlive.apply(connection, idleSeconds, Math.min(10, idleSeconds), 3));
+                connection -> {
+                    FlushCoalescing.apply(connection);
+                    if (idleSeconds != 0) {
+                        KeepAlive.apply(connection, idleSeconds, Math.min(10, idleSeconds), 3);
+                    }
+                });
         LOG.info("Starting covetpg pool to {} as {} (sslMode={}, pool {}..{})", settings.hosts().size() == 1 ? settings.target()
                         : settings.hosts() + "/" + settings.database(), settings.user(), settings.sslMode(), settings.minPoolSize(),
                 settings.maxPoolSize());

@@ -3,6 +3,8 @@ package dev.covet.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.covet.pg.client.CovetPgTimeoutException;
+import dev.covet.pg.client.PgSession;
+import dev.covet.pg.copy.FlushCoalescing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,16 @@ class PipeliningTest extends CovetPgTestSupport {
         assertThat(mostInUse).as("connections held at once by 300 statements in flight").isBetween(1, 2);
         assertThat(covetpg(context).getPoolStatistics().totalAcquired()).as("connections borrowed for 300 statements").isLessThan(300);
         assertThat(covetpg(context).getPoolStatistics().inUse()).as("connections held once all answered").isZero();
+    }
+
+    @Test
+    void everyPooledConnectionSendsWhatIsQueuedOnItInOneWrite() throws Exception {
+        CamelContext context = startContext(c -> c.setMinPoolSize(2));
+        try (PgSession first = covetpg(context).client().openSession(10_000);
+             PgSession second = covetpg(context).client().openSession(10_000)) {
+            assertThat(FlushCoalescing.isApplied(first.connection())).isTrue();
+            assertThat(FlushCoalescing.isApplied(second.connection())).isTrue();
+        }
     }
 
     @Test

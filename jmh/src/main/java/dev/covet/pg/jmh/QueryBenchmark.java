@@ -240,6 +240,11 @@ public class QueryBenchmark {
                 driver.stop();
                 System.out.println("# latency " + contender + " workload=" + workload + " concurrency=" + concurrency
                         + " poolSize=" + poolSize + ": " + latencies.summary());
+                if (covetpgEndpoint != null) {
+                    // how often statements waited for the pool, and for how long (pipelined: how often a shared connection was borrowed)
+                    dev.covet.pg.client.PoolStatistics pool = ((dev.covet.pg.CovetPgEndpoint) covetpgEndpoint).getComponent().getPoolStatistics();
+                    System.out.println("# pool " + contender + ": " + pool.totalAcquired() + " connections lent, " + pool.totalTimeouts() + " waits timed out");
+                }
             }
         } finally {
             if (hikari != null) {
