@@ -97,7 +97,10 @@ public class CovetPgComponent extends DefaultComponent {
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         profile.setPoolSize(threads);
         profile.setMaxPoolSize(threads);
-        profile.setMaxQueueSize(-1);
+        // Camel makes a pool with no queue (-1 or 0) hand each task straight to a thread and reject it
+        // when all are busy; the continuation would then run on the event loop. The queue holds only
+        // answers that have already arrived, so it is bounded by the exchanges in flight.
+        profile.setMaxQueueSize(Integer.MAX_VALUE);
         profile.setKeepAliveTime(60L);
         profile.setTimeUnit(TimeUnit.SECONDS);
         profile.setAllowCoreThreadTimeOut(true);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -259,6 +260,36 @@ class QueryProducerTest extends CovetPgTestSupport {
         template(context).sendBody("direct:q", null);
         assertThat(onEventLoop.get()).isFalse();
         assertThat(thread.get()).doesNotContain("eventloop");
+    }
+
+    @Test
+    void underLoadNoRouteStepRunsOnAnEventLoopAndNoExchangeIsLost() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger onEventLoop = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        CamelContext context = startContext(c -> c.setMaxPoolSize(4), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 1").process(e -> {
+                    if (Context.isOnEventLoopThread()) {
+                        onEventLoop.incrementAndGet();
+                    }
+                    steps.incrementAndGet();
+                    Thread.sleep(2); // keeps the completion threads busy, so answers queue up behind them
+                });
+            }
+        });
+        ProducerTemplate template = template(context);
+        java.util.List<java.util.concurrent.CompletableFuture<Exchange>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            sent.add(template.asyncSend("direct:q", e -> { }));
+        }
+        for (var future : sent) {
+            Exchange out = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(out.getException()).isNull();
+            assertThat(out.getMessage().getBody()).isEqualTo(1);
+        }
+        assertThat(steps.get()).isEqualTo(400);
+        assertThat(onEventLoop.get()).as("route steps that ran on a Vert.x event loop").isZero();
     }
 
     @Test
