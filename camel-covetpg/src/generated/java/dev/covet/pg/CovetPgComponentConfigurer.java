@@ -44,6 +44,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "circuitBreakerThreshold": getOrCreateConfiguration(target).setCircuitBreakerThreshold(property(camelContext, int.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": getOrCreateConfiguration(target).setCommandTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "completionthreads":
+        case "completionThreads": getOrCreateConfiguration(target).setCompletionThreads(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.covet.pg.CovetPgConfiguration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.lang.Long.class, value)); return true;
@@ -132,6 +134,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "circuitBreakerThreshold": return int.class;
         case "commandtimeout":
         case "commandTimeout": return long.class;
+        case "completionthreads":
+        case "completionThreads": return int.class;
         case "configuration": return dev.covet.pg.CovetPgConfiguration.class;
         case "connecttimeout":
         case "connectTimeout": return java.lang.Long.class;
@@ -216,6 +220,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "circuitBreakerThreshold": return getOrCreateConfiguration(target).getCircuitBreakerThreshold();
         case "commandtimeout":
         case "commandTimeout": return getOrCreateConfiguration(target).getCommandTimeout();
+        case "completionthreads":
+        case "completionThreads": return getOrCreateConfiguration(target).getCompletionThreads();
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();

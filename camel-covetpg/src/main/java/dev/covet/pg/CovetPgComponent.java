@@ -69,6 +69,7 @@ public class CovetPgComponent extends DefaultComponent {
     protected void doStart() throws Exception {
         super.doStart();
         ClientSettings settings = configuration.toClientSettings();
+        int threads = completionThreads();
         if (vertx == null) {
             // share the application's event loops when it has a Vert.x (autowiring misses one bound late)
             vertx = getCamelContext().getRegistry().findSingleByType(Vertx.class);
@@ -94,7 +95,6 @@ public class CovetPgComponent extends DefaultComponent {
                 settings.maxPoolSize());
         // Route steps after a covetpg step run here, never on the Vert.x event loop that completed the I/O.
         ThreadPoolProfile profile = new ThreadPoolProfile("covetpg");
-        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         profile.setPoolSize(threads);
         profile.setMaxPoolSize(threads);
         // Camel makes a pool with no queue (-1 or 0) hand each task straight to a thread and reject it
@@ -180,6 +180,19 @@ public class CovetPgComponent extends DefaultComponent {
             vertx = null;
             ownsVertx = false;
         }
+    }
+
+    /**
+     * completionThreads, 0 resolved: one thread per processor, since a hand-off to a sleeping thread
+     * costs a wake-up on every exchange and more threads than processors sleep more often (on 2 cores,
+     * 4 threads cost 1.5-2 times the client CPU per statement of 2, see docs/benchmarks.md).
+     */
+    private int completionThreads() {
+        int threads = configuration.getCompletionThreads();
+        if (threads < 0) {
+            throw new IllegalArgumentException("Invalid completionThreads '" + threads + "': must be 0 (one per processor, at least 2) or more");
+        }
+        return threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
     /** The pooled client; available while the component is started. */

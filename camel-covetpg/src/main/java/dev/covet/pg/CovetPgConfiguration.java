@@ -114,6 +114,11 @@ public class CovetPgConfiguration implements Cloneable {
                             + " statement delays the ones queued behind it on its connection. Statements with a commandTimeout or an endpoint queryTimeout"
                             + " keep a connection of their own (a cancel must not hit a neighbour).")
     private boolean pipelining;
+    @UriParam(label = "advanced", defaultValue = "0",
+              description = "Threads the route continues on after a covetpg step (the I/O completes on a Vert.x event loop, where no route step runs)."
+                            + " 0: one per processor, at least 2. More threads than processors cost CPU on every exchange (each hand-off wakes a"
+                            + " sleeping thread); raise it when the steps after covetpg block (HTTP calls, files), or put those behind threads().")
+    private int completionThreads;
 
     @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
               description = "Statements that run longer than this are logged once at WARN (logger dev.covet.pg.SlowQuery) with the duration, the operation"
@@ -290,6 +295,8 @@ public class CovetPgConfiguration implements Cloneable {
     public void setTcpKeepAliveIdle(long tcpKeepAliveIdle) { this.tcpKeepAliveIdle = tcpKeepAliveIdle; }
     public boolean isPipelining() { return pipelining; }
     public void setPipelining(boolean pipelining) { this.pipelining = pipelining; }
+    public int getCompletionThreads() { return completionThreads; }
+    public void setCompletionThreads(int completionThreads) { this.completionThreads = completionThreads; }
     public int getPipeliningLimit() { return pipeliningLimit; }
     public void setPipeliningLimit(int pipeliningLimit) { this.pipeliningLimit = pipeliningLimit; }
     public long getSlowQueryThreshold() { return slowQueryThreshold; }

@@ -285,6 +285,8 @@ class ComponentOptionsTest extends CovetPgTestSupport {
                 .hasMessageContaining("sslMode").hasMessageContaining("disable, allow, prefer, require, verify-ca, verify-full");
         assertThatThrownBy(newContext(c -> c.setPipeliningLimit(0))::start).rootCause().hasMessageContaining("pipeliningLimit");
         assertThatThrownBy(newContext(c -> c.setAcquireTimeout(-5))::start).rootCause().hasMessageContaining("acquireTimeout");
+        assertThatThrownBy(newContext(c -> c.setCompletionThreads(-1))::start).rootCause()
+                .hasMessageContaining("completionThreads").hasMessageContaining("0 (one per processor, at least 2) or more");
         assertThatThrownBy(newContext(c -> {
             c.setQueryTimeout(1000);
             c.getServerSettings().put("statement_timeout", "5s");

@@ -293,6 +293,27 @@ class QueryProducerTest extends CovetPgTestSupport {
     }
 
     @Test
+    void routesContinueOnAsManyThreadsAsCompletionThreadsSays() throws Exception {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CamelContext context = startContext(c -> c.setCompletionThreads(3), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT pg_sleep(0.01)")
+                        .process(e -> threads.add(Thread.currentThread().getName()));
+            }
+        });
+        ProducerTemplate template = template(context);
+        java.util.List<java.util.concurrent.CompletableFuture<Exchange>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            sent.add(template.asyncSend("direct:q", e -> { }));
+        }
+        for (var future : sent) {
+            assertThat(future.get(60, java.util.concurrent.TimeUnit.SECONDS).getException()).isNull();
+        }
+        assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(3).allSatisfy(name -> assertThat(name).contains("CovetPgCompletion"));
+    }
+
+    @Test
     void anIteratorBodyIsNotConsumedByAQueryWithoutParameters() throws Exception {
         CamelContext context = startContext(c -> { });
         Iterator<Integer> body = List.of(1, 2).iterator();

@@ -19,6 +19,8 @@ final class Contenders {
         covetpg.getConfiguration().setSslMode("disable");
         covetpg.getConfiguration().setMinPoolSize(min);
         covetpg.getConfiguration().setMaxPoolSize(max);
+        // -DcompletionThreads=N (with -jvmArgsAppend) to compare pool sizes; 0, the default, is one per processor
+        covetpg.getConfiguration().setCompletionThreads(Integer.getInteger("completionThreads", 0));
         return covetpg;
     }
 

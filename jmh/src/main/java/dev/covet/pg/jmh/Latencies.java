@@ -4,12 +4,32 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Every request's time during the measurement iterations, kept exactly (one long each). */
+/**
+ * Every request's time during the measurement iterations, kept exactly (one long each), and the
+ * CPU time the benchmark JVM spent over them: CPU per request is the client's cost, which the
+ * host's noise disturbs far less than the rate does (the server runs in processes of its own).
+ */
 final class Latencies {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     private final long[] nanos = new long[1 << 22];
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
-    volatile boolean recording;
+    private volatile boolean recording;
+    private long cpuNanos;
+    private long cpuSince = -1;
+
+    /** Records from now on (a measurement iteration) or no longer (warm-up). */
+    synchronized void recording(boolean on) {
+        if (on && cpuSince < 0) {
+            cpuSince = OS.getProcessCpuTime();
+        } else if (!on && cpuSince >= 0) {
+            cpuNanos += OS.getProcessCpuTime() - cpuSince;
+            cpuSince = -1;
+        }
+        recording = on;
+    }
 
     void record(long n) {
         if (!recording) {
@@ -23,15 +43,16 @@ final class Latencies {
         }
     }
 
-    String summary() {
+    synchronized String summary() {
         int n = Math.min(next.get(), nanos.length);
         if (n == 0) {
             return "no samples";
         }
+        long cpu = cpuNanos + (cpuSince >= 0 ? OS.getProcessCpuTime() - cpuSince : 0);
         long[] sorted = Arrays.copyOf(nanos, n);
         Arrays.sort(sorted);
-        return String.format("n=%d p50=%.3f ms p95=%.3f ms p99=%.3f ms max=%.3f ms%s", n,
-                ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), sorted[n - 1] / 1e6,
+        return String.format("n=%d p50=%.3f ms p95=%.3f ms p99=%.3f ms max=%.3f ms, client CPU %.1f us per request%s", n,
+                ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), sorted[n - 1] / 1e6, cpu / 1e3 / (n + dropped.get()),
                 dropped.get() > 0 ? " (" + dropped.get() + " not kept)" : "");
     }
 

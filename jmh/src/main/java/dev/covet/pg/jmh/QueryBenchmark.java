@@ -230,7 +230,7 @@ public class QueryBenchmark {
 
     @Setup(Level.Iteration)
     public void iteration(IterationParams params) {
-        latencies.recording = params.getType() == IterationType.MEASUREMENT;
+        latencies.recording(params.getType() == IterationType.MEASUREMENT);
     }
 
     @TearDown(Level.Trial)

@@ -223,7 +223,7 @@ public class TransactionBenchmark {
 
     @Setup(Level.Iteration)
     public void iteration(IterationParams params) {
-        latencies.recording = params.getType() == IterationType.MEASUREMENT;
+        latencies.recording(params.getType() == IterationType.MEASUREMENT);
     }
 
     @TearDown(Level.Trial)
