@@ -32,6 +32,8 @@ public final class PgClient {
     private final ClientSettings settings;
     private final String name;
     private Cluster cluster;
+    /** The event-loop context connections are asked for on when the caller is not on one (see {@link #acquire}). */
+    private io.vertx.core.Context home;
     /** Per server, the connections plain statements share when pipelining is on; empty when it is off. */
     private final java.util.Map<Node, Pipeline> pipelines = new java.util.IdentityHashMap<>();
     private final SlowQueryLog slowQueries;
@@ -71,9 +73,6 @@ public final class PgClient {
      * Builds a pool per server, learns which server is the primary (when there are several) and
      * opens {@code minPoolSize} connections to it, each checked with a round trip.
      */
-    /** The event-loop context connections are asked for on when the caller is not on one (see {@link #acquire}). */
-    private io.vertx.core.Context home;
-
     public Future<Void> start() {
         home = vertx.getOrCreateContext();
         cluster = new Cluster(vertx, settings, name, onConnect);
