@@ -617,9 +617,8 @@ public final class PgClient {
         private final Node node;
         private final int maxShared = Math.max(1, settings.maxPoolSize() / 2);
         private final List<Shared> held = new ArrayList<>();
-        private int borrowing;
-        /** The latest borrow in progress, for statements that arrive while no shared connection is there yet. */
-        private Future<Lease> borrowed;
+        /** Connections being borrowed for sharing; statements that find no room wait for one of them. */
+        private final List<Future<Lease>> borrowing = new ArrayList<>();
 
         Pipeline(Node node) {
             this.node = node;
@@ -627,7 +626,7 @@ public final class PgClient {
 
         /** A lease on a shared connection; one of its own when every shared one is full. */
         Future<Lease> lease() {
-            boolean borrow;
+            Promise<Lease> borrow;
             Future<Lease> pending;
             synchronized (this) {
                 Shared least = null;
@@ -636,49 +635,53 @@ public final class PgClient {
                         least = shared;
                     }
                 }
-                borrow = (least == null || least.inFlight > 0) && held.size() + borrowing < maxShared;
-                if (borrow) {
-                    borrowing++;
+                if ((least == null || least.inFlight > 0) && held.size() + borrowing.size() < maxShared) {
+                    // registered under the lock, so a statement that finds no room waits for this one
+                    borrow = Promise.promise();
+                    borrowing.add(borrow.future());
+                    pending = null;
                 } else if (least != null && least.inFlight < settings.pipeliningLimit()) {
                     least.inFlight++;
                     return Future.succeededFuture(new Lease(least.lease.connection, node, least));
+                } else {
+                    borrow = null;
+                    pending = borrowing.isEmpty() ? null : borrowing.get(0);
                 }
-                pending = borrowed;
             }
-            if (!borrow) {
-                if (pending != null && !pending.isComplete()) {
-                    return pending.transform(ar -> lease()); // share the connection on its way
+            if (borrow == null) {
+                if (pending != null) {
+                    return pending.transform(ar -> lease()); // share a connection on its way
                 }
                 return acquire(node); // every shared connection is full
             }
-            Future<Lease> next = acquire(node).transform(ar -> {
+            acquire(node).onComplete(ar -> {
+                Lease lease = null;
                 synchronized (this) {
-                    borrowing--;
-                    if (ar.failed()) {
-                        return Future.failedFuture(ar.cause());
+                    borrowing.remove(borrow.future());
+                    if (ar.succeeded()) {
+                        Shared shared = new Shared(ar.result());
+                        shared.inFlight = 1;
+                        held.add(shared);
+                        lease = new Lease(shared.lease.connection, node, shared);
                     }
-                    Shared shared = new Shared(ar.result());
-                    shared.inFlight = 1;
-                    held.add(shared);
-                    return Future.succeededFuture(new Lease(shared.lease.connection, node, shared));
+                }
+                if (lease != null) {
+                    borrow.complete(lease); // outside the lock: the statement runs in this call
+                } else {
+                    borrow.fail(ar.cause());
                 }
             });
-            synchronized (this) {
-                borrowed = next;
-            }
-            return next;
+            return borrow.future();
         }
 
         void done(Shared shared) {
-            boolean last;
             synchronized (this) {
-                last = --shared.inFlight == 0;
-                if (last) {
+                if (--shared.inFlight == 0) {
                     held.remove(shared);
+                    // given back under the lock, so no borrow decided meanwhile counts it as still
+                    // lent: at most maxShared connections are ever held (the close itself is async)
+                    shared.lease.release();
                 }
-            }
-            if (last) {
-                shared.lease.release();
             }
         }
     }
