@@ -76,6 +76,13 @@ class ChaosTest extends PrivateServerTestSupport {
                     rows.add(List.of(chunk * ROWS_PER_CHUNK + i, via));
                 }
                 sent.add(template.asyncSend("direct:" + via, e -> e.getMessage().setBody(rows)));
+                if (chunk == CHUNKS / 8) {
+                    // the load can outrun the killer: let it hit the pool at least once before going on
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (kills.get() == 0 && System.nanoTime() < deadline) {
+                        sleep(10);
+                    }
+                }
                 if (chunk == CHUNKS / 4) {
                     restarts.add(CompletableFuture.runAsync(server::restart)); // fast shutdown: sessions get 57P01
                 } else if (chunk == CHUNKS / 2) {

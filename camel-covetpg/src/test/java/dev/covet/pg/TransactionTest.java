@@ -44,6 +44,63 @@ class TransactionTest extends CovetPgTestSupport {
         return context;
     }
 
+    @Test
+    void aSlowCommitDoesNotHoldUpTheAnswersOfOtherExchanges() throws Exception {
+        // a deferred trigger makes the COMMIT itself take 2 s
+        String slow = ledger + "_slow";
+        db.execute("CREATE FUNCTION " + slow + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$",
+                "CREATE CONSTRAINT TRIGGER " + slow + " AFTER INSERT ON " + ledger
+                        + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + slow + "()");
+        CamelContext context = newContext(c -> {
+            c.setMaxPoolSize(4);
+            c.setCompletionThreads(1); // one thread: a COMMIT waiting on it would block every other answer
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx").to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'slow')");
+                from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 7");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        CompletableFuture<Exchange> tx = template(context).asyncSend("direct:tx", e -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE query = 'COMMIT' AND state = 'active'")).intValue() == 0) {
+            assertThat(System.nanoTime()).as("the COMMIT started").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        Exchange quick = template(context).asyncSend("direct:q", e -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(quick.getMessage().getBody()).isEqualTo(7);
+        assertThat(tx).as("the transaction is still committing when the other answer is routed").isNotDone();
+        Exchange committed = tx.get(30, TimeUnit.SECONDS);
+        assertThat(committed.getException()).isNull();
+        assertThat(rows()).isEqualTo(1);
+    }
+
+    @Test
+    void aCommitThatCouldNotBeSentSaysTheTransactionDidNotCommit() throws Exception {
+        String app = table("lostbeforecommit");
+        CamelContext context = startContext(c -> {
+            c.setApplicationName(app);
+            c.setMinPoolSize(1);
+            c.setMaxPoolSize(1);
+        });
+        dev.covet.pg.client.PgSession session = covetpg(context).client().openSession(10_000);
+        session.begin();
+        session.query("INSERT INTO " + ledger + " (id, note) VALUES (1, 'never committed')", List.of());
+        db.queryValue("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE application_name = '" + app + "'");
+        for (int i = 0; i < 500 && covetpg(context).getPoolStatistics().size() > 0; i++) {
+            Thread.sleep(10); // until Vert.x has seen the server's goodbye and closed the connection
+        }
+        assertThat(covetpg(context).getPoolStatistics().size()).as("the connection is closed").isZero();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(session::commit);
+        session.close();
+        assertThat(failure).isInstanceOf(dev.covet.pg.client.CovetPgConnectionException.class)
+                .isNotInstanceOf(dev.covet.pg.client.CovetPgUnknownOutcomeException.class)
+                .hasMessageContaining("the transaction did not commit");
+        assertThat(rows()).isZero();
+    }
+
     private RouteBuilder transfer(AtomicReference<Object> seenInside) {
         return new RouteBuilder() {
             @Override

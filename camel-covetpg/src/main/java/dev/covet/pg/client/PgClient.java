@@ -470,6 +470,24 @@ public final class PgClient {
         }
     }
 
+    /** {@code future}, or the failure {@code onTimeout} makes if it has not completed within {@code millis} (0: no limit). */
+    <T> Future<T> within(Future<T> future, long millis, java.util.function.Supplier<Throwable> onTimeout) {
+        if (millis <= 0) {
+            return future;
+        }
+        Promise<T> result = Promise.promise();
+        long timer = vertx.setTimer(millis, id -> result.tryFail(onTimeout.get()));
+        future.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded()) {
+                result.tryComplete(ar.result());
+            } else {
+                result.tryFail(ar.cause());
+            }
+        });
+        return result.future();
+    }
+
     /** Waits on the caller's thread (never an event loop) for a future of this client, at most commandTimeout. */
     public <T> T await(Future<T> future, String what) {
         return Await.result(future, settings.commandTimeout(), settings, what);

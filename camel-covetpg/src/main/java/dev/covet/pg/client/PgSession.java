@@ -97,25 +97,62 @@ public final class PgSession implements AutoCloseable {
      * committed: that fails with a {@link CovetPgUnknownOutcomeException}, which nothing retries.
      */
     public void commit() {
-        closeResources();
-        inTransaction = false;
         try {
-            await(lease.connection().query("COMMIT").execute(), "committing");
-        } catch (CovetPgException e) {
-            String state = e.getSqlState();
-            boolean refused = state != null && !state.startsWith("08") && !state.startsWith("57P");
-            if (refused) {
-                throw e; // the server answered, and rolled back (a deferred constraint, a serialization failure)
-            }
-            throw new CovetPgUnknownOutcomeException("The connection to " + client.settings().target() + " was lost while committing: the"
-                    + " transaction may or may not have committed, so it was not retried; check the data before running it again", e);
+            await(commitAsync(), "committing");
+        } catch (CovetPgTimeoutException e) {
+            throw unknownOutcome("no answer came within commandTimeout", e);
         }
     }
 
-    public void rollback() {
+    private CovetPgUnknownOutcomeException unknownOutcome(String what, Throwable cause) {
+        return new CovetPgUnknownOutcomeException("The connection to " + client.settings().target() + " was lost while committing ("
+                + what + "): the transaction may or may not have committed, so it was not retried; check the data before running it again",
+                cause);
+    }
+
+    /**
+     * As {@link #commit()}, without waiting: for a caller that must not hold its thread for the
+     * round trip (a route transaction ending on a completion thread). Completes on an event loop.
+     */
+    public Future<Void> commitAsync() {
         closeResources();
         inTransaction = false;
-        await(lease.connection().query("ROLLBACK").execute(), "rolling back");
+        Future<RowSet<Row>> commit = client.within(lease.connection().query("COMMIT").execute(), commandTimeout,
+                () -> unknownOutcome("no answer came within commandTimeout=" + commandTimeout + "ms", null));
+        return commit.transform(ar -> {
+            if (ar.succeeded()) {
+                return Future.succeededFuture();
+            }
+            if (ar.cause() instanceof CovetPgUnknownOutcomeException unknown) {
+                return Future.failedFuture(unknown);
+            }
+            if (Retry.classify(ar.cause(), false, false) == Retry.Kind.NOT_SENT) {
+                // the connection was gone before the COMMIT left: the server rolled the transaction back
+                return Future.failedFuture(new CovetPgConnectionException("The connection to " + client.settings().target()
+                        + " closed before the COMMIT was sent: the transaction did not commit", ar.cause()));
+            }
+            CovetPgException e = translate(ar.cause(), "committing");
+            String state = e.getSqlState();
+            boolean refused = state != null && !state.startsWith("08") && !state.startsWith("57P");
+            if (refused) {
+                return Future.failedFuture(e); // the server answered, and rolled back (a deferred constraint, a serialization failure)
+            }
+            return Future.failedFuture(unknownOutcome(e.getMessage(), e));
+        });
+    }
+
+    public void rollback() {
+        await(rollbackAsync(), "rolling back");
+    }
+
+    /** As {@link #rollback()}, without waiting; completes on an event loop. */
+    public Future<Void> rollbackAsync() {
+        closeResources();
+        inTransaction = false;
+        Future<RowSet<Row>> rollback = client.within(lease.connection().query("ROLLBACK").execute(), commandTimeout,
+                () -> new CovetPgTimeoutException("No answer within commandTimeout=" + commandTimeout + "ms while rolling back", null, null));
+        return rollback.transform(ar -> ar.succeeded() ? Future.succeededFuture()
+                : Future.failedFuture(translate(ar.cause(), "rolling back")));
     }
 
     /** Names who uses the session now (an endpoint), for the slow-query log; a route transaction's changes hands. */

@@ -4,6 +4,7 @@ import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -83,35 +84,75 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             RouteTransaction.bind(exchange, component, session);
             exchange.getExchangeExtension().setTransacted(true);
             return processor.process(exchange, doneSync -> {
+                if (doneSync) {
+                    // still on the thread that started the transaction, which its caller lets wait
+                    endWaiting(exchange, session);
+                    callback.done(true);
+                    return;
+                }
+                // On a completion thread: the COMMIT must not hold it for a round trip, since the
+                // answers of other exchanges queue for these few threads. Off an event loop first:
+                // closing what uses the transaction (a COPY, a cursor) may wait.
+                Runnable end = () -> endAsync(exchange, session).onComplete(v -> continueOnCompletionThread(() -> callback.done(false)));
                 if (Context.isOnEventLoopThread()) {
-                    component.executor().execute(() -> {
-                        end(exchange, session);
-                        callback.done(false);
-                    });
+                    continueOnCompletionThread(end);
                 } else {
-                    end(exchange, session);
-                    callback.done(doneSync);
+                    end.run();
                 }
             });
         }
 
-        /** Commit or roll back, unbind, give the connection back. */
-        private void end(Exchange exchange, PgSession session) {
+        private void continueOnCompletionThread(Runnable task) {
+            try {
+                component.executor().execute(task);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                task.run(); // the component is stopping: finish here rather than lose the exchange
+            }
+        }
+
+        /** Commit or roll back without waiting, then give the connection back; the future never fails. */
+        private Future<Void> endAsync(Exchange exchange, PgSession session) {
+            RouteTransaction.unbind(exchange, component);
+            Future<Void> ended;
+            try {
+                ended = rollingBack(exchange) ? session.rollbackAsync() : session.commitAsync();
+            } catch (RuntimeException e) {
+                ended = Future.failedFuture(e);
+            }
+            return ended.transform(ar -> {
+                if (ar.failed()) {
+                    failed(exchange, ar.cause());
+                }
+                session.close();
+                return Future.succeededFuture();
+            });
+        }
+
+        /** Commit or roll back, waiting, then give the connection back. */
+        private void endWaiting(Exchange exchange, PgSession session) {
             RouteTransaction.unbind(exchange, component);
             try {
-                if (exchange.isFailed() || exchange.isRollbackOnly()) {
+                if (rollingBack(exchange)) {
                     session.rollback();
                 } else {
                     session.commit();
                 }
             } catch (RuntimeException e) {
-                if (exchange.getException() == null) {
-                    exchange.setException(e); // the commit failed: the exchange did not do what it says
-                } else {
-                    LOG.warn("Rolling back the covetpg transaction failed after the exchange failed: {}", e.getMessage());
-                }
+                failed(exchange, e);
             } finally {
                 session.close();
+            }
+        }
+
+        private static boolean rollingBack(Exchange exchange) {
+            return exchange.isFailed() || exchange.isRollbackOnly();
+        }
+
+        private static void failed(Exchange exchange, Throwable e) {
+            if (exchange.getException() == null) {
+                exchange.setException(e); // the commit failed: the exchange did not do what it says
+            } else {
+                LOG.warn("Rolling back the covetpg transaction failed after the exchange failed: {}", e.getMessage());
             }
         }
     }
