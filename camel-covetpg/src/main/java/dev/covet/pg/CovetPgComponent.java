@@ -203,9 +203,23 @@ public class CovetPgComponent extends DefaultComponent {
         return client;
     }
 
-    /** The component's threads for work that must not run on an event loop (route continuations, transactions). */
-    public ExecutorService executor() {
-        return completionExecutor;
+    /**
+     * Runs {@code task} on the component's completion threads: route continuations, and work that
+     * must not run on an event loop. While the component stops they refuse work, and the task runs
+     * here instead, rather than the exchange being lost (anything in it that would wait refuses to
+     * on an event loop, with a clear error).
+     */
+    public void runOnCompletionThread(Runnable task) {
+        ExecutorService executor = completionExecutor;
+        if (executor != null) {
+            try {
+                executor.execute(task);
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the pool is shutting down: finish below
+            }
+        }
+        task.run();
     }
 
     /** What the connection pool does now: size, in use, idle, waiting, max and totals since start. */

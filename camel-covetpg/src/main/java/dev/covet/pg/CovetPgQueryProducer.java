@@ -13,7 +13,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -109,16 +108,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
                 callback.done(false);
             }
         };
-        java.util.concurrent.ExecutorService executor = getEndpoint().getComponent().executor();
-        try {
-            if (executor == null) {
-                throw new RejectedExecutionException("the component has stopped");
-            }
-            executor.execute(task);
-        } catch (RejectedExecutionException stopping) {
-            // the component is stopping: finish here rather than lose the exchange
-            task.run();
-        }
+        getEndpoint().getComponent().runOnCompletionThread(task);
     }
 
     private ParsedSql statement(Exchange exchange) {

@@ -97,17 +97,7 @@ public final class PgSession implements AutoCloseable {
      * committed: that fails with a {@link CovetPgUnknownOutcomeException}, which nothing retries.
      */
     public void commit() {
-        try {
-            await(commitAsync(), "committing");
-        } catch (CovetPgTimeoutException e) {
-            throw unknownOutcome("no answer came within commandTimeout", e);
-        }
-    }
-
-    private CovetPgUnknownOutcomeException unknownOutcome(String what, Throwable cause) {
-        return new CovetPgUnknownOutcomeException("The connection to " + client.settings().target() + " was lost while committing ("
-                + what + "): the transaction may or may not have committed, so it was not retried; check the data before running it again",
-                cause);
+        awaitEnd(commitAsync(), "committing");
     }
 
     /**
@@ -115,11 +105,7 @@ public final class PgSession implements AutoCloseable {
      * round trip (a route transaction ending on a completion thread). Completes on an event loop.
      */
     public Future<Void> commitAsync() {
-        closeResources();
-        inTransaction = false;
-        Future<RowSet<Row>> commit = client.within(lease.connection().query("COMMIT").execute(), commandTimeout,
-                () -> unknownOutcome("no answer came within commandTimeout=" + commandTimeout + "ms", null));
-        return commit.transform(ar -> {
+        return end("COMMIT", () -> unknownOutcome("no answer came within commandTimeout=" + commandTimeout + "ms", null)).transform(ar -> {
             if (ar.succeeded()) {
                 return Future.succeededFuture();
             }
@@ -141,18 +127,32 @@ public final class PgSession implements AutoCloseable {
         });
     }
 
+    private CovetPgUnknownOutcomeException unknownOutcome(String what, Throwable cause) {
+        return new CovetPgUnknownOutcomeException("The connection to " + client.settings().target() + " was lost while committing ("
+                + what + "): the transaction may or may not have committed, so it was not retried; check the data before running it again",
+                cause);
+    }
+
     public void rollback() {
-        await(rollbackAsync(), "rolling back");
+        awaitEnd(rollbackAsync(), "rolling back");
     }
 
     /** As {@link #rollback()}, without waiting; completes on an event loop. */
     public Future<Void> rollbackAsync() {
+        return end("ROLLBACK", () -> new CovetPgTimeoutException("No answer within commandTimeout=" + commandTimeout + "ms while rolling back",
+                null, null)).transform(ar -> ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(translate(ar.cause(), "rolling back")));
+    }
+
+    /** Ends the transaction with {@code command}, failing with {@code onTimeout} after commandTimeout (when there is one). */
+    private Future<RowSet<Row>> end(String command, java.util.function.Supplier<Throwable> onTimeout) {
         closeResources();
         inTransaction = false;
-        Future<RowSet<Row>> rollback = client.within(lease.connection().query("ROLLBACK").execute(), commandTimeout,
-                () -> new CovetPgTimeoutException("No answer within commandTimeout=" + commandTimeout + "ms while rolling back", null, null));
-        return rollback.transform(ar -> ar.succeeded() ? Future.succeededFuture()
-                : Future.failedFuture(translate(ar.cause(), "rolling back")));
+        return client.within(lease.connection().query(command).execute(), commandTimeout, onTimeout);
+    }
+
+    /** Waits for the end of the transaction, which {@link #end} already bounds by commandTimeout. */
+    private void awaitEnd(Future<Void> ended, String what) {
+        Await.result(ended, 0, client.settings(), what);
     }
 
     /** Names who uses the session now (an endpoint), for the slow-query log; a route transaction's changes hands. */

@@ -63,7 +63,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             }
             if (Context.isOnEventLoopThread()) {
                 // starting a transaction waits for a connection: never on an event loop
-                component.executor().execute(() -> process(exchange, callback));
+                component.runOnCompletionThread(() -> process(exchange, callback));
                 return false;
             }
             PgSession session;
@@ -86,74 +86,42 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             return processor.process(exchange, doneSync -> {
                 if (doneSync) {
                     // still on the thread that started the transaction, which its caller lets wait
-                    endWaiting(exchange, session);
+                    // (the end is bounded by commandTimeout, and never fails: failures land on the exchange)
+                    end(exchange, session).toCompletionStage().toCompletableFuture().join();
                     callback.done(true);
                     return;
                 }
                 // On a completion thread: the COMMIT must not hold it for a round trip, since the
                 // answers of other exchanges queue for these few threads. Off an event loop first:
                 // closing what uses the transaction (a COPY, a cursor) may wait.
-                Runnable end = () -> endAsync(exchange, session).onComplete(v -> continueOnCompletionThread(() -> callback.done(false)));
+                Runnable end = () -> end(exchange, session).onComplete(v -> component.runOnCompletionThread(() -> callback.done(false)));
                 if (Context.isOnEventLoopThread()) {
-                    continueOnCompletionThread(end);
+                    component.runOnCompletionThread(end);
                 } else {
                     end.run();
                 }
             });
         }
 
-        private void continueOnCompletionThread(Runnable task) {
-            try {
-                component.executor().execute(task);
-            } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                task.run(); // the component is stopping: finish here rather than lose the exchange
-            }
-        }
-
         /** Commit or roll back without waiting, then give the connection back; the future never fails. */
-        private Future<Void> endAsync(Exchange exchange, PgSession session) {
+        private Future<Void> end(Exchange exchange, PgSession session) {
             RouteTransaction.unbind(exchange, component);
+            boolean rollback = exchange.isFailed() || exchange.isRollbackOnly();
             Future<Void> ended;
             try {
-                ended = rollingBack(exchange) ? session.rollbackAsync() : session.commitAsync();
+                ended = rollback ? session.rollbackAsync() : session.commitAsync();
             } catch (RuntimeException e) {
                 ended = Future.failedFuture(e);
             }
             return ended.transform(ar -> {
-                if (ar.failed()) {
-                    failed(exchange, ar.cause());
+                if (ar.failed() && exchange.getException() == null) {
+                    exchange.setException(ar.cause()); // the commit failed: the exchange did not do what it says
+                } else if (ar.failed()) {
+                    LOG.warn("Rolling back the covetpg transaction failed after the exchange failed: {}", ar.cause().getMessage());
                 }
                 session.close();
                 return Future.succeededFuture();
             });
-        }
-
-        /** Commit or roll back, waiting, then give the connection back. */
-        private void endWaiting(Exchange exchange, PgSession session) {
-            RouteTransaction.unbind(exchange, component);
-            try {
-                if (rollingBack(exchange)) {
-                    session.rollback();
-                } else {
-                    session.commit();
-                }
-            } catch (RuntimeException e) {
-                failed(exchange, e);
-            } finally {
-                session.close();
-            }
-        }
-
-        private static boolean rollingBack(Exchange exchange) {
-            return exchange.isFailed() || exchange.isRollbackOnly();
-        }
-
-        private static void failed(Exchange exchange, Throwable e) {
-            if (exchange.getException() == null) {
-                exchange.setException(e); // the commit failed: the exchange did not do what it says
-            } else {
-                LOG.warn("Rolling back the covetpg transaction failed after the exchange failed: {}", e.getMessage());
-            }
         }
     }
 
