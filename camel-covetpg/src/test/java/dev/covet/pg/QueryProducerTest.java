@@ -278,14 +278,7 @@ class QueryProducerTest extends CovetPgTestSupport {
                 });
             }
         });
-        ProducerTemplate template = template(context);
-        java.util.List<java.util.concurrent.CompletableFuture<Exchange>> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            sent.add(template.asyncSend("direct:q", e -> { }));
-        }
-        for (var future : sent) {
-            Exchange out = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(out.getException()).isNull();
+        for (Exchange out : sendAtOnce(context, "direct:q", 400)) {
             assertThat(out.getMessage().getBody()).isEqualTo(1);
         }
         assertThat(steps.get()).isEqualTo(400);
@@ -302,15 +295,24 @@ class QueryProducerTest extends CovetPgTestSupport {
                         .process(e -> threads.add(Thread.currentThread().getName()));
             }
         });
-        ProducerTemplate template = template(context);
-        java.util.List<java.util.concurrent.CompletableFuture<Exchange>> sent = new java.util.ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            sent.add(template.asyncSend("direct:q", e -> { }));
-        }
-        for (var future : sent) {
-            assertThat(future.get(60, java.util.concurrent.TimeUnit.SECONDS).getException()).isNull();
-        }
+        sendAtOnce(context, "direct:q", 60);
         assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(3).allSatisfy(name -> assertThat(name).contains("CovetPgCompletion"));
+    }
+
+    /** Sends {@code count} empty exchanges to {@code uri} without waiting between them; each answer, checked to have no exception. */
+    private static List<Exchange> sendAtOnce(CamelContext context, String uri, int count) throws Exception {
+        ProducerTemplate template = template(context);
+        List<java.util.concurrent.CompletableFuture<Exchange>> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(template.asyncSend(uri, e -> { }));
+        }
+        List<Exchange> answers = new ArrayList<>();
+        for (var future : sent) {
+            Exchange out = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(out.getException()).isNull();
+            answers.add(out);
+        }
+        return answers;
     }
 
     @Test
