@@ -37,7 +37,7 @@ public class CovetPgBatchProducer extends BulkProducer {
     protected void doStart() throws Exception {
         super.doStart();
         CovetPgEndpoint e = getEndpoint();
-        boolean hasSql = targetIsSql("either sql, or table and columns");
+        boolean hasSql = targetIsSql("either sql, or table (and optionally columns)");
         if (e.getBatchSize() < 1) {
             throw new IllegalArgumentException("Invalid batchSize '" + e.getBatchSize() + "': must be 1 or more");
         }
@@ -45,7 +45,7 @@ public class CovetPgBatchProducer extends BulkProducer {
             statement = NamedParameters.parse(e.getSql());
         } else {
             table = Identifiers.table(e.getTable(), "table");
-            columns = Identifiers.columns(e.getColumns(), "columns");
+            columns = e.getColumns() == null || e.getColumns().isBlank() ? null : Identifiers.columns(e.getColumns(), "columns");
         }
         rows = new RowValues(PluginHelper.getBeanIntrospection(e.getCamelContext()));
     }
@@ -71,9 +71,7 @@ public class CovetPgBatchProducer extends BulkProducer {
                     sets = map(items, (item, index) -> statementSet(item, index));
                 } else {
                     TableColumns target = TableColumns.resolve(session, table, columns);
-                    chunkStatement = UnnestInsert.supports(target.types())
-                            ? new UnnestInsert(table, columns, target.types())
-                            : new PerSetStatement(insertValues());
+                    chunkStatement = new UnnestInsert(table, target.columns(), target.names(), target.types());
                     sets = map(items, (item, index) -> rows.read(item, index, target.names()));
                 }
                 BatchLoader.Mode mode = transaction != null ? BatchLoader.Mode.JOINED
@@ -86,14 +84,6 @@ public class CovetPgBatchProducer extends BulkProducer {
             }
         }
         exchange.getMessage().setHeader(CovetPgConstants.UPDATE_COUNT, count);
-    }
-
-    private String insertValues() {
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < columns.size(); i++) {
-            values.append(i == 0 ? "$" : ", $").append(i + 1);
-        }
-        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + values + ")";
     }
 
     private List<Object> statementSet(Object item, long index) {

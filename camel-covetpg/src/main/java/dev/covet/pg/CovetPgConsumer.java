@@ -179,7 +179,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     }
 
     private static long batchOnSession(PgSession session, Statements sets) {
-        return session.executeBatch(sets.sql(), sets.values().stream().map(dev.covet.pg.client.TypeMapping::tuple).toList());
+        return session.executeBatch(sets.sql(), sets.values());
     }
 
     /** Routes a chunk (or its rows); runs onConsume or onConsumeFailed; false when an exchange failed. */

@@ -8,7 +8,7 @@ import dev.covet.pg.copy.CopyIn;
 import dev.covet.pg.copy.CopyInStream;
 import dev.covet.pg.copy.CopyOut;
 import dev.covet.pg.copy.CopyOutStream;
-import dev.covet.pg.copy.CopySupport;
+import dev.covet.pg.wire.SocketAccess;
 import dev.covet.pg.copy.RowEncoder;
 import dev.covet.pg.sql.Identifiers;
 import java.io.File;
@@ -108,7 +108,7 @@ public class CovetPgCopyProducer extends BulkProducer {
         boolean handedOver = false;
         try {
             if (!supportChecked) {
-                CopySupport.check(session.connection());
+                SocketAccess.check(session.connection());
                 supportChecked = true;
             }
             if (out) {
@@ -141,7 +141,8 @@ public class CovetPgCopyProducer extends BulkProducer {
         if (bytes == null && target == null && e.getFormat() == CopyFormat.binary) {
             throw new IllegalArgumentException("covetpg:copy with sql cannot encode rows in binary (it needs the column types): use table and columns");
         }
-        RowEncoder encoder = bytes == null ? RowEncoder.of(e.getFormat(), target == null ? List.of() : target.types()) : null;
+        RowEncoder encoder = bytes == null ? RowEncoder.of(e.getFormat(), target == null ? List.of() : target.names(),
+                target == null ? List.of() : target.types()) : null;
         // timed from the statement to the server's completion, reading the body included: that is what holds the connection
         long started = System.nanoTime();
         long copied = 0;

@@ -2,6 +2,7 @@ package dev.covet.pg;
 
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.sql.Identifiers;
+import dev.covet.pg.types.ColumnType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,16 +15,16 @@ import java.util.Map;
  * @param table   the table as SQL text
  * @param columns the columns as SQL text, in order
  * @param names   the columns as the server stores them (the keys of Map rows)
- * @param types   each column's type as {@code format_type} prints it
+ * @param types   each column's type, as a bulk write needs it
  */
-record TableColumns(String table, List<String> columns, List<String> names, List<String> types) {
+record TableColumns(String table, List<String> columns, List<String> names, List<ColumnType> types) {
 
     /**
      * @param table   checked SQL text of the table
      * @param columns checked SQL text of the columns, or null for all of the table's
      */
     static TableColumns resolve(PgSession session, String table, List<String> columns) {
-        Map<String, String> all = session.columnTypes(table);
+        Map<String, ColumnType> all = session.columnTypes(table);
         if (all.isEmpty()) {
             throw new IllegalArgumentException("Table " + table + " has no columns visible to this user");
         }
@@ -35,10 +36,10 @@ record TableColumns(String table, List<String> columns, List<String> names, List
             }
             return new TableColumns(table, quoted, new ArrayList<>(all.keySet()), new ArrayList<>(all.values()));
         }
-        Map<String, String> chosen = new LinkedHashMap<>();
+        Map<String, ColumnType> chosen = new LinkedHashMap<>();
         for (String column : columns) {
             String name = Identifiers.name(column);
-            String type = all.get(name);
+            ColumnType type = all.get(name);
             if (type == null) {
                 throw new IllegalArgumentException("Table " + table + " has no column " + column + "; its columns are " + all.keySet());
             }

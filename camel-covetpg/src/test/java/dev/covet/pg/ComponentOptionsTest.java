@@ -291,6 +291,11 @@ class ComponentOptionsTest extends CovetPgTestSupport {
             c.setQueryTimeout(1000);
             c.getServerSettings().put("statement_timeout", "5s");
         })::start).rootCause().hasMessageContaining("serverSettings.statement_timeout");
+        // values are read in ISO dates and UTF-8 text: a setting that changes either is refused, not obeyed halfway
+        assertThatThrownBy(newContext(c -> c.getServerSettings().put("DateStyle", "German"))::start).rootCause()
+                .hasMessageContaining("serverSettings.DateStyle").hasMessageContaining("DateStyle=ISO");
+        assertThatThrownBy(newContext(c -> c.getServerSettings().put("client_encoding", "LATIN1"))::start).rootCause()
+                .hasMessageContaining("serverSettings.client_encoding");
     }
 
     @Test

@@ -96,8 +96,7 @@ class CopyProducerTest extends CovetPgTestSupport {
                     assertThat((byte[]) actual).as(where).containsExactly(b);
                 } else if (c == 7 && expected != null) {
                     // jsonb is normalised by the server; compare as the server sees it
-                    assertThat(actual).as(where).isEqualTo(db.queryValue("SELECT '" + expected.toString().replace("'", "''") + "'::jsonb::text")
-                            .toString().replace(": ", ":").replace(", ", ","));
+                    assertThat(actual).as(where).isEqualTo(db.queryValue("SELECT '" + expected.toString().replace("'", "''") + "'::jsonb::text"));
                 } else {
                     assertThat(actual).as(where).isEqualTo(expected);
                 }

@@ -3,7 +3,7 @@ package dev.covet.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.covet.pg.client.PgSession;
-import dev.covet.pg.copy.KeepAlive;
+import dev.covet.pg.wire.KeepAlive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.CamelContext;

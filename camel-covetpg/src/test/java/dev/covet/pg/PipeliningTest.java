@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.covet.pg.client.CovetPgTimeoutException;
 import dev.covet.pg.client.PgSession;
-import dev.covet.pg.copy.FlushCoalescing;
+import dev.covet.pg.wire.FlushCoalescing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

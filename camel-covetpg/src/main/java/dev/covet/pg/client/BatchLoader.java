@@ -33,8 +33,20 @@ public final class BatchLoader {
         JOINED
     }
 
+    /**
+     * The SQLSTATE of a value covetpg refused before sending it, because it cannot be written
+     * exactly as its column's or parameter's type: invalid_parameter_value, as no server code fits
+     * better, so that it is handled like the server's own refusals (the set is named, nothing is retried).
+     */
+    public static final String BAD_VALUE = "22023";
+
     private static final String CHUNK_SAVEPOINT = "covetpg_chunk";
     private static final String BATCH_SAVEPOINT = "covetpg_batch";
+
+    /** A value of a set that cannot be written as its column's type (the message names no value). */
+    static CovetPgException badValue(String message) {
+        return new CovetPgException(message, null, BAD_VALUE, null, null, null, null, null, null);
+    }
 
     private final PgSession session;
     private final ChunkStatement statement;

@@ -63,6 +63,12 @@ public record ClientSettings(
         }
         require((sslCert == null) == (sslKey == null), "sslCert/sslKey", null,
                 "both given (client certificate and its private key, PEM files) or neither");
+        for (String key : serverSettings.keySet()) {
+            // covetpg reads dates and times in ISO and text in UTF-8: another setting would misread values
+            String k = key.toLowerCase(java.util.Locale.ROOT);
+            require(!k.equals("datestyle") && !k.equals("client_encoding"), "serverSettings." + key, serverSettings.get(key),
+                    "left out: covetpg sets DateStyle=ISO and client_encoding=UTF8 itself and reads values in them");
+        }
         if (queryTimeout > 0) {
             require(!serverSettings.containsKey("statement_timeout"), "serverSettings.statement_timeout", null,
                     "left out when queryTimeout is set (queryTimeout sets it)");

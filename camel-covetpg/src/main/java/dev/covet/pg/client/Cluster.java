@@ -1,5 +1,8 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.wire.SocketAccess;
+import dev.covet.pg.wire.TypeDescriptions;
+
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,17 +46,26 @@ final class Cluster {
                     .with(PgOptionsFactory.poolOptions(own, poolName))
                     .connectingTo(PgOptionsFactory.connectOptions(own))
                     .using(vertx);
-            if (onConnect != null) {
-                builder.withConnectHandler(connection -> {
-                    try {
+            builder.withConnectHandler(connection -> {
+                try {
+                    // without it values would be bound and read inexactly: a connection it cannot go on is not lent
+                    TypeDescriptions.apply(connection);
+                } catch (RuntimeException e) {
+                    LOG.error("A new connection to {} cannot be used: {}", address, e.getMessage());
+                    SocketAccess.pipeline(connection).channel().close();
+                    connection.close();
+                    return;
+                }
+                try {
+                    if (onConnect != null) {
                         onConnect.accept(connection);
-                    } catch (RuntimeException e) {
-                        LOG.warn("Could not set up a new connection to {}: {}", address, e.getMessage());
-                    } finally {
-                        connection.close(); // hands it to the pool
                     }
-                });
-            }
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not set up a new connection to {}: {}", address, e.getMessage());
+                } finally {
+                    connection.close(); // hands it to the pool
+                }
+            });
             var pool = builder.build();
             CircuitBreaker breaker = new CircuitBreaker(vertx, address.toString(), r.circuitBreakerThreshold(),
                     r.circuitBreakerProbeInterval(), () -> ask(own, "SELECT 1"));

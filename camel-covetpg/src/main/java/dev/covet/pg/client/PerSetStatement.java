@@ -1,7 +1,5 @@
 package dev.covet.pg.client;
 
-import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
 
 /** A user's statement run once per parameter set: Bind/Execute for every set, one Sync per chunk. */
@@ -15,11 +13,7 @@ public final class PerSetStatement implements BatchLoader.ChunkStatement {
 
     @Override
     public long write(PgSession session, List<List<Object>> chunk) {
-        List<Tuple> tuples = new ArrayList<>(chunk.size());
-        for (List<Object> set : chunk) {
-            tuples.add(TypeMapping.tuple(set));
-        }
-        return session.executeBatch(sql, tuples);
+        return session.executeBatch(sql, chunk);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.wire.BoundParameters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -131,7 +131,7 @@ public final class PgClient {
      */
     public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session,
                                      String origin, ReadFrom readFrom) {
-        Tuple tuple = TypeMapping.tuple(params);
+        BoundParameters bound = BoundParameters.of(params);
         Promise<QueryResult> result = Promise.promise();
         AtomicReference<Lease> held = new AtomicReference<>();
         long timer = commandTimeout > 0 ? vertx.setTimer(commandTimeout, id -> {
@@ -148,7 +148,8 @@ public final class PgClient {
             result.future().onComplete(ar -> vertx.cancelTimer(timer));
         }
         java.util.function.Function<Lease, Future<QueryResult>> statement = lease -> {
-            Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, tuple, queryTimeout));
+            boolean autocommit = session == null || !session.inTransaction();
+            Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, bound, queryTimeout, autocommit));
             return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
         };
         if (session != null) {
@@ -171,20 +172,24 @@ public final class PgClient {
         return result.future().map(r -> attempts.retries == 0 ? r : r.withRetries(attempts.retries));
     }
 
-    private Future<RowSet<Row>> execute(SqlConnection connection, String sql, Tuple tuple, long queryTimeout) {
+    private Future<RowSet<Row>> execute(SqlConnection connection, String sql, BoundParameters params, long queryTimeout,
+                                        boolean autocommit) {
         if (queryTimeout < 0 || queryTimeout == settings.queryTimeout()) {
-            return connection.preparedQuery(sql).execute(tuple);
+            return Statements.execute(connection, sql, params, autocommit);
         }
         // A per-endpoint limit: set it for this statement only. The three commands are pipelined on
-        // the connection, and the reset runs even when the statement fails (each has its own Sync).
-        Future<RowSet<Row>> set = connection.query("SET statement_timeout = " + queryTimeout).execute();
-        Future<RowSet<Row>> statement = connection.preparedQuery(sql).execute(tuple);
-        Future<RowSet<Row>> reset = connection.query("RESET statement_timeout").execute();
-        return Future.join(set, statement, reset).transform(ar -> {
-            if (set.failed()) {
-                return set;
-            }
-            return statement.failed() ? statement : reset.map(statement.result());
+        // the connection, and the reset runs even when the statement fails (each has its own Sync);
+        // when the statement must run again (Statements), all three do.
+        return Statements.run(connection, sql, List.of(params), autocommit, () -> {
+            Future<RowSet<Row>> set = connection.query("SET statement_timeout = " + queryTimeout).execute();
+            Future<RowSet<Row>> statement = connection.preparedQuery(sql).execute(params);
+            Future<RowSet<Row>> reset = connection.query("RESET statement_timeout").execute();
+            return Future.join(set, statement, reset).transform(ar -> {
+                if (set.failed()) {
+                    return set;
+                }
+                return statement.failed() ? statement : reset.map(statement.result());
+            });
         });
     }
 
@@ -198,7 +203,7 @@ public final class PgClient {
      * @param origin names the endpoint for the slow-query log
      */
     public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session, String origin, ReadFrom readFrom) {
-        Tuple tuple = TypeMapping.tuple(params);
+        BoundParameters tuple = BoundParameters.of(params);
         String what = describe(sql, -1);
         if (session != null) {
             SqlConnection connection = session.lease().connection();
@@ -225,10 +230,10 @@ public final class PgClient {
      * trip, in autocommit (all or nothing: one Sync); returns rows affected.
      */
     public Future<Long> executeBatch(String sql, List<List<Object>> sets, String origin) {
-        List<Tuple> tuples = new ArrayList<>(sets.size());
-        sets.forEach(set -> tuples.add(TypeMapping.tuple(set)));
+        List<BoundParameters> tuples = new ArrayList<>(sets.size());
+        sets.forEach(set -> tuples.add(BoundParameters.of(set)));
         java.util.function.Function<Lease, Future<Long>> batch = lease -> timed("batch", origin, sql,
-                () -> lease.connection().preparedQuery(sql).executeBatch(tuples))
+                () -> Statements.executeBatch(lease.connection(), sql, tuples, true))
                 .eventually(v -> lease.release())
                 .map(rows -> {
                     long total = 0;

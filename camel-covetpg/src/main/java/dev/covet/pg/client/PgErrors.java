@@ -10,10 +10,10 @@ import javax.net.ssl.SSLException;
 /** Turns what the driver reports into the component's exceptions, with messages that say what to do. */
 final class PgErrors {
 
-    /** Vert.x 4.5's words when a parameter's Java type does not fit the statement's parameter type. */
-    private static final java.util.regex.Pattern COERCION = java.util.regex.Pattern.compile(
-            "Parameter at position\\[(\\d+)\\] with class = \\[([^\\]]*)\\] and value = \\[(.*)\\] can not be coerced to the expected class(?: =)? \\[([^\\]]*)\\]",
-            java.util.regex.Pattern.DOTALL);
+    /** The server's context for an error in a bound parameter's input: "unnamed portal parameter $2" (then " = 'value'" when logged). */
+    private static final java.util.regex.Pattern PARAMETER_CONTEXT = java.util.regex.Pattern.compile("portal parameter \\$(\\d+)");
+    /** A quoted value in a server message: {@code invalid input syntax for type integer: "abc"}. */
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"(?:[^\"]|\"\")*\"");
 
     private PgErrors() {
     }
@@ -22,6 +22,9 @@ final class PgErrors {
     static CovetPgException translate(Throwable failure, ClientSettings settings, String what) {
         if (failure instanceof CovetPgException e) {
             return e;
+        }
+        if (failure instanceof Statements.ParameterException p) {
+            return BatchLoader.badValue(p.getMessage() + " while " + what);
         }
         if (failure instanceof PgException pg) {
             return fromServer(pg, settings, what);
@@ -50,14 +53,9 @@ final class PgErrors {
                     + root.getMessage(), failure);
         }
         String message = String.valueOf(failure.getMessage());
-        java.util.regex.Matcher coercion = COERCION.matcher(message);
-        if (coercion.find()) {
-            // the driver types each parameter from the prepared statement and converts nothing itself
-            int position = Integer.parseInt(coercion.group(1)) + 1;
-            // no cause and no value: the driver's message holds the parameter's value, which may be secret
-            return new CovetPgException("Parameter $" + position + " is a " + coercion.group(2) + " but the statement needs a "
-                    + coercion.group(4) + " there, while " + what + ": convert the value before this step (e.g. convertHeaderTo),"
-                    + " or cast it through text in the SQL (e.g. $" + position + "::text::integer)", null);
+        if (message.contains("can not be coerced to the expected class")) {
+            // the driver's words for a parameter it would not take; they quote the value, which may be secret
+            return new CovetPgException("A parameter could not be bound while " + what, null);
         }
         if (isAcquireTimeout(failure)) {
             return poolExhausted(settings, null);
@@ -104,6 +102,13 @@ final class PgErrors {
 
     private static CovetPgException fromServer(PgException pg, ClientSettings settings, String what) {
         String state = pg.getSqlState();
+        java.util.regex.Matcher parameter = pg.getWhere() == null ? null : PARAMETER_CONTEXT.matcher(pg.getWhere());
+        if (parameter != null && parameter.find()) {
+            // the server could not read a bound parameter as its type: its message quotes the value
+            return new CovetPgException("Parameter $" + parameter.group(1) + " is not valid input for its type: "
+                    + QUOTED.matcher(pg.getErrorMessage()).replaceAll("\"…\"") + " (SQLSTATE " + state + ") while " + what,
+                    null, state, null, null, null, null, null, null);
+        }
         StringBuilder m = new StringBuilder();
         m.append(pg.getErrorMessage()).append(" (SQLSTATE ").append(state).append(')');
         if (pg.getDetail() != null) {

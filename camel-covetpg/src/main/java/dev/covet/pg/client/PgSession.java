@@ -1,10 +1,10 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.wire.BoundParameters;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 
 /**
@@ -70,7 +70,13 @@ public final class PgSession implements AutoCloseable {
      */
     public ChunkCursor openCursor(String sql, List<?> params, int chunkSize, int ahead) {
         io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
-        return new ChunkCursor(this, ps, ps.cursor(TypeMapping.tuple(params)), chunkSize, ahead);
+        return new ChunkCursor(this, ps, ps.cursor(BoundParameters.of(params)), chunkSize, ahead);
+    }
+
+    /** Lets the server parse and analyze {@code sql} without running it, so that a statement is checked at start. */
+    public void prepareOnly(String sql) {
+        io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
+        await(ps.close(), "closing a prepared statement");
     }
 
     /**
@@ -166,18 +172,22 @@ public final class PgSession implements AutoCloseable {
     }
 
     public QueryResult query(String sql, List<?> params) {
-        return timed("query", sql, () -> QueryResult.of(await(lease.connection().preparedQuery(sql).execute(TypeMapping.tuple(params)),
-                describe(sql))));
+        return timed("query", sql, () -> QueryResult.of(await(Statements.execute(lease.connection(), sql, BoundParameters.of(params),
+                !inTransaction), describe(sql))));
     }
 
-    /** Runs one statement of a batch with already converted parameters (the unnest insert's arrays); returns rows affected. */
-    public long executeChunk(String sql, Tuple params) {
-        return timed("batch", sql, () -> await(lease.connection().preparedQuery(sql).execute(params), describe(sql)).rowCount());
+    /** Runs one statement of a batch (the unnest insert's, its parameters one array per column); returns rows affected. */
+    public long executeChunk(String sql, List<?> params) {
+        return timed("batch", sql, () -> await(Statements.execute(lease.connection(), sql, BoundParameters.of(params), !inTransaction),
+                describe(sql)).rowCount());
     }
 
     /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
-    public long executeBatch(String sql, List<Tuple> batch) {
-        RowSet<Row> result = timed("batch", sql, () -> await(lease.connection().preparedQuery(sql).executeBatch(batch), describe(sql)));
+    public long executeBatch(String sql, List<? extends List<?>> sets) {
+        List<BoundParameters> batch = new java.util.ArrayList<>(sets.size());
+        sets.forEach(set -> batch.add(BoundParameters.of(set)));
+        RowSet<Row> result = timed("batch", sql, () -> await(Statements.executeBatch(lease.connection(), sql, batch, !inTransaction),
+                describe(sql)));
         long total = 0;
         for (RowSet<Row> r = result; r != null; r = r.next()) {
             total += r.rowCount();
@@ -186,14 +196,21 @@ public final class PgSession implements AutoCloseable {
     }
 
     /**
-     * The columns of a table in order, with their types as {@code format_type} prints them
-     * (without length modifiers, which casts do not need). The table is given as checked SQL text.
+     * The columns of a table in order, with the type of each as a bulk write needs it. The table
+     * is given as checked SQL text. A domain's base type is found through every level of domains.
      */
-    public java.util.LinkedHashMap<String, String> columnTypes(String table) {
-        QueryResult result = query("SELECT a.attname, format_type(a.atttypid, NULL) AS type FROM pg_attribute a"
-                + " WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", List.of(table));
-        java.util.LinkedHashMap<String, String> types = new java.util.LinkedHashMap<>();
-        result.rows().forEach(row -> types.put((String) row.get("attname"), (String) row.get("type")));
+    public java.util.LinkedHashMap<String, dev.covet.pg.types.ColumnType> columnTypes(String table) {
+        QueryResult result = query("WITH RECURSIVE cols AS ("
+                + " SELECT a.attnum, a.attname, a.atttypid AS typ, format_type(a.atttypid, a.atttypmod) AS display"
+                + " FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped),"
+                + " base AS (SELECT attnum, typ FROM cols"
+                + " UNION ALL SELECT b.attnum, t.typbasetype FROM base b JOIN pg_type t ON t.oid = b.typ WHERE t.typtype = 'd')"
+                + " SELECT c.attname, format('%I.%I', n.nspname, t.typname) AS cast_type, t.oid::int8 AS base, c.display"
+                + " FROM cols c JOIN base b ON b.attnum = c.attnum JOIN pg_type t ON t.oid = b.typ AND t.typtype <> 'd'"
+                + " JOIN pg_namespace n ON n.oid = t.typnamespace ORDER BY c.attnum", List.of(table));
+        java.util.LinkedHashMap<String, dev.covet.pg.types.ColumnType> types = new java.util.LinkedHashMap<>();
+        result.rows().forEach(row -> types.put((String) row.get("attname"), new dev.covet.pg.types.ColumnType(
+                (String) row.get("cast_type"), ((Long) row.get("base")).intValue(), (String) row.get("display"))));
         return types;
     }
 

@@ -64,8 +64,9 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
             close(false);
             throw e;
         }
+        TypeMapping.Columns columns = chunk.size() == 0 ? null : TypeMapping.Columns.of(chunk.columnDescriptors());
         for (Row row : chunk) {
-            buffer.add(TypeMapping.row(row, chunk.columnDescriptors()));
+            buffer.add(TypeMapping.row(row, columns));
         }
         rowsRead += Math.max(1, chunk.size());
         if (buffer.isEmpty() || !cursor.hasMore()) {

@@ -1,37 +1,61 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.types.TextValues;
+import dev.covet.pg.wire.TypeDescriptions;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.data.Interval;
-import io.vertx.pgclient.data.Money;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.data.Numeric;
 import io.vertx.sqlclient.desc.ColumnDescriptor;
-import java.lang.reflect.Array;
-import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Between Vert.x values and the plain Java types a route sees (DESIGN.md, "Rows"): no Vert.x
- * type goes into a route and none has to come out of one.
+ * From the driver's values to the plain Java types a route sees (DESIGN.md, "Rows"): no Vert.x
+ * type reaches a route. The driver reads in binary only the types it reads exactly; every other
+ * column arrives as the server's text (see {@link TypeDescriptions}) and becomes its Java value
+ * here, by the column's real type ({@link TextValues}), or stays that exact text.
  */
 public final class TypeMapping {
 
     private TypeMapping() {
     }
 
+    /** A result's columns: each one's name and its real type, as {@link TypeDescriptions} passed them on. */
+    static final class Columns {
+        final String[] names;
+        final int[] types;
+
+        private Columns(List<ColumnDescriptor> descriptors) {
+            int n = descriptors.size();
+            names = new String[n];
+            types = new int[n];
+            for (int i = 0; i < n; i++) {
+                String described = descriptors.get(i).name();
+                int mark = described.lastIndexOf(TypeDescriptions.MARK);
+                if (mark < 0) {
+                    // every connection covetpg lends has the handler; a result without it cannot be read exactly
+                    throw new IllegalStateException("A result came from a connection without covetpg's type handler ("
+                            + TypeDescriptions.NAME + ")");
+                }
+                names[i] = described.substring(0, mark);
+                types[i] = Integer.parseUnsignedInt(described, mark + 1, described.length(), 10);
+            }
+        }
+
+        static Columns of(List<ColumnDescriptor> descriptors) {
+            return new Columns(descriptors);
+        }
+    }
+
     /** Every row of a result as a column-ordered map. */
     public static List<Map<String, Object>> rows(RowSet<Row> rowSet) {
-        List<ColumnDescriptor> columns = rowSet.columnDescriptors();
+        Columns columns = Columns.of(rowSet.columnDescriptors());
         List<Map<String, Object>> rows = new ArrayList<>(rowSet.size());
         for (Row row : rowSet) {
             rows.add(row(row, columns));
@@ -39,210 +63,38 @@ public final class TypeMapping {
         return rows;
     }
 
-    static Map<String, Object> row(Row row, List<ColumnDescriptor> columns) {
+    static Map<String, Object> row(Row row, Columns columns) {
         int n = row.size();
         Map<String, Object> map = new LinkedHashMap<>(Math.max(4, n * 4 / 3 + 1));
         for (int i = 0; i < n; i++) {
-            ColumnDescriptor column = columns.get(i);
-            map.put(column.name(), toJava(row.getValue(i), column));
+            map.put(columns.names[i], toJava(row.getValue(i), columns.types[i]));
         }
         return map;
     }
 
-    static Object toJava(Object value, ColumnDescriptor column) {
-        if (value == null) {
-            return null;
-        }
-        if (isJson(column)) {
-            return jsonText(value);
-        }
-        return toJava(value);
-    }
+    /** The earliest timestamp the server has (4714-11-24 00:00:00 BC), which the driver reads as -infinity. */
+    private static final LocalDateTime EARLIEST = LocalDateTime.of(-4713, 11, 24, 0, 0);
+    /** What the driver makes of -infinity: the microseconds of Long.MIN_VALUE counted from 2000-01-01. */
+    private static final LocalDateTime DRIVERS_MINUS_INFINITY = LocalDateTime.of(2000, 1, 1, 0, 0).plus(Long.MIN_VALUE, ChronoUnit.MICROS);
 
-    private static Object toJava(Object value) {
-        if (value == null || value == Tuple.JSON_NULL) {
-            return null;
-        }
-        if (value instanceof Numeric n) {
-            BigDecimal d = n.bigDecimalValue();
-            return d != null ? d : Double.NaN;
+    /** One value of a column of type {@code oid}: text by the type, bytes as byte[], the rest as the driver read it. */
+    static Object toJava(Object value, int oid) {
+        if (value instanceof String text) {
+            return TextValues.decode(oid, text);
         }
         if (value instanceof Buffer b) {
             return b.getBytes();
         }
-        if (value instanceof Money m) {
-            return m.bigDecimalValue();
+        // vertx-pg-client 4.5 reads -infinity as a date 290279 BC and the earliest timestamp as -infinity: swap them back
+        if (value instanceof LocalDateTime t) {
+            return t.equals(LocalDateTime.MIN) ? EARLIEST : t.equals(DRIVERS_MINUS_INFINITY) ? LocalDateTime.MIN : t;
         }
-        if (value instanceof Interval i) {
-            return intervalText(i);
-        }
-        if (value instanceof JsonObject || value instanceof JsonArray) {
-            return jsonText(value);
-        }
-        if (value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
-            return array((Object[]) value);
-        }
-        if (value instanceof io.vertx.pgclient.data.Inet inet) {
-            return address(inet.getAddress(), inet.getNetmask(), false);
-        }
-        if (value instanceof io.vertx.pgclient.data.Cidr cidr) {
-            return address(cidr.getAddress(), cidr.getNetmask(), true);
-        }
-        String pkg = value.getClass().getPackageName();
-        if (pkg.startsWith("io.vertx")) {
-            // geometric types, inet, cidr, ...: their text form is what PostgreSQL prints
-            return value.toString();
+        if (value instanceof OffsetDateTime t) {
+            if (t.equals(OffsetDateTime.MIN)) {
+                return OffsetDateTime.of(EARLIEST, ZoneOffset.UTC);
+            }
+            return t.toLocalDateTime().equals(DRIVERS_MINUS_INFINITY) ? OffsetDateTime.MIN : t;
         }
         return value;
-    }
-
-    /** inet and cidr as PostgreSQL prints them: the mask only where it is not the whole address (always for cidr). */
-    private static String address(java.net.InetAddress address, Integer netmask, boolean always) {
-        int full = address.getAddress().length * 8;
-        return address.getHostAddress() + (netmask != null && (always || netmask != full) ? "/" + netmask : "");
-    }
-
-    private static Object array(Object[] values) {
-        Class<?> component = values.getClass().getComponentType();
-        Class<?> target = component;
-        if (component == Numeric.class || component == Money.class) {
-            target = BigDecimal.class;
-        } else if (component == Buffer.class) {
-            target = byte[].class;
-        } else if (component.getPackageName().startsWith("io.vertx") || component == Object.class) {
-            target = Object.class;
-        }
-        if (target == component && target != Object.class) {
-            return values;
-        }
-        Object[] out = (Object[]) Array.newInstance(target, values.length);
-        for (int i = 0; i < values.length; i++) {
-            Object v = toJava(values[i]);
-            out[i] = target == Object.class && v != null && v.getClass().getPackageName().startsWith("io.vertx") ? v.toString() : v;
-        }
-        return out;
-    }
-
-    private static boolean isJson(ColumnDescriptor column) {
-        String type = column.typeName();
-        return type != null && (type.equalsIgnoreCase("JSON") || type.equalsIgnoreCase("JSONB"));
-    }
-
-    /** json and jsonb reach a route as their JSON text, whatever shape the value has. */
-    private static String jsonText(Object value) {
-        if (value == Tuple.JSON_NULL) {
-            return "null";
-        }
-        if (value instanceof JsonObject o) {
-            return o.encode();
-        }
-        if (value instanceof JsonArray a) {
-            return a.encode();
-        }
-        return Json.encode(value);
-    }
-
-    /** ISO 8601 duration text, e.g. P1Y2M3DT4H5M6.5S; PostgreSQL reads it back as an interval. */
-    private static String intervalText(Interval i) {
-        StringBuilder sb = new StringBuilder("P");
-        sb.append(i.getYears()).append('Y').append(i.getMonths()).append('M').append(i.getDays()).append('D');
-        sb.append('T').append(i.getHours()).append('H').append(i.getMinutes()).append('M');
-        long micros = i.getMicroseconds();
-        sb.append(i.getSeconds());
-        if (micros != 0) {
-            sb.append('.').append(String.format("%06d", Math.abs(micros)).replaceAll("0+$", ""));
-        }
-        return sb.append('S').toString();
-    }
-
-    /** Parameters for a statement, converted to what the driver binds. */
-    public static Tuple tuple(List<?> params) {
-        Object[] values = new Object[params.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = toVertx(params.get(i));
-        }
-        return Tuple.wrap(values);
-    }
-
-    static Object toVertx(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof byte[] b) {
-            return Buffer.buffer(b);
-        }
-        if (value instanceof BigDecimal d) {
-            return Numeric.create(d);
-        }
-        if (value instanceof java.math.BigInteger bi) {
-            return Numeric.create(new BigDecimal(bi));
-        }
-        if (value instanceof Enum<?> e) {
-            return e.name();
-        }
-        if (value instanceof Character c) {
-            return c.toString();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toLocalDateTime();
-        }
-        if (value instanceof java.sql.Date d) {
-            return d.toLocalDate();
-        }
-        if (value instanceof Date d) {
-            return d.toInstant().atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (value instanceof java.time.Instant instant) {
-            return instant.atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (value instanceof Collection<?> c) {
-            return typedArray(c.toArray());
-        }
-        if (value.getClass().isArray()) {
-            if (value.getClass().getComponentType().isPrimitive()) {
-                return boxed(value);
-            }
-            return typedArray((Object[]) value);
-        }
-        return value;
-    }
-
-    /** The driver picks the array type from the Java array's class, so Object[] is narrowed. */
-    private static Object typedArray(Object[] values) {
-        Class<?> common = null;
-        for (Object v : values) {
-            if (v == null) {
-                continue;
-            }
-            Object converted = toVertx(v);
-            Class<?> c = converted.getClass();
-            common = common == null || common == c ? c : Object.class;
-        }
-        if (common == null) {
-            common = String.class;
-        }
-        if (common == Object.class) {
-            throw new IllegalArgumentException("An array or collection parameter mixes element types; "
-                    + "PostgreSQL arrays hold one type: " + java.util.Arrays.toString(values));
-        }
-        Object[] out = (Object[]) Array.newInstance(common, values.length);
-        for (int i = 0; i < values.length; i++) {
-            out[i] = toVertx(values[i]);
-        }
-        return out;
-    }
-
-    private static Object[] boxed(Object primitiveArray) {
-        int n = Array.getLength(primitiveArray);
-        Class<?> component = primitiveArray.getClass().getComponentType();
-        Object[] out = (Object[]) Array.newInstance(box(component), n);
-        for (int i = 0; i < n; i++) {
-            out[i] = Array.get(primitiveArray, i);
-        }
-        return out;
-    }
-
-    private static Class<?> box(Class<?> primitive) {
-        return Array.get(Array.newInstance(primitive, 1), 0).getClass();
     }
 }

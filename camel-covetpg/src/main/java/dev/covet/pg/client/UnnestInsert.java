@@ -1,43 +1,46 @@
 package dev.covet.pg.client;
 
-import io.vertx.sqlclient.Tuple;
+import dev.covet.pg.types.ColumnType;
+import dev.covet.pg.types.PgText;
+import dev.covet.pg.types.ValueException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A plain insert of many rows as one statement: every column travels as one {@code text[]}
- * parameter and the server casts each element to the column's type,
- * {@code INSERT INTO t (a, b) SELECT u.c1::integer, u.c2::date FROM unnest($1::text[], $2::text[]) AS u(c1, c2)}.
- * One statement per chunk instead of one execution per row; text keeps it independent of how
- * the driver would type each Java value (and takes JSON text for json columns as it is).
+ * parameter and each element is cast to the column's base type, without a modifier,
+ * {@code INSERT INTO t (a, b) SELECT u.c1::"pg_catalog"."int4", u.c2::"pg_catalog"."bpchar" FROM unnest($1::text[], $2::text[]) AS u(c1, c2)}.
+ * The INSERT's own assignment then applies each column's modifier and domain checks, as for psql:
+ * a {@code char(10)} value is padded, a too long {@code varchar(5)} value is refused (a cast to
+ * the column's full type would cut it). One statement per chunk instead of one execution per
+ * row; each value's text is written for its column's type ({@link PgText#format(Object, int)}).
  */
 public final class UnnestInsert implements BatchLoader.ChunkStatement {
 
     private final String sql;
-    private final List<String> types;
+    private final List<String> names;
+    private final List<ColumnType> types;
 
     /**
      * @param table   checked SQL text of the table
      * @param columns checked SQL text of each column
-     * @param types   each column's type as {@code format_type} prints it
+     * @param names   each column's name, for messages
+     * @param types   each column's type
      */
-    public UnnestInsert(String table, List<String> columns, List<String> types) {
+    public UnnestInsert(String table, List<String> columns, List<String> names, List<ColumnType> types) {
+        this.names = List.copyOf(names);
         this.types = List.copyOf(types);
         StringBuilder select = new StringBuilder();
         StringBuilder arrays = new StringBuilder();
         StringBuilder aliases = new StringBuilder();
         for (int i = 0; i < columns.size(); i++) {
             String sep = i == 0 ? "" : ", ";
-            select.append(sep).append("u.c").append(i + 1).append("::").append(types.get(i));
+            select.append(sep).append("u.c").append(i + 1).append("::").append(types.get(i).castType());
             arrays.append(sep).append('$').append(i + 1).append("::text[]");
             aliases.append(sep).append('c').append(i + 1);
         }
         this.sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT " + select + " FROM unnest(" + arrays
                 + ") AS u(" + aliases + ")";
-    }
-
-    /** Array columns would need nested array literals; such tables take the per-row path. */
-    public static boolean supports(List<String> types) {
-        return types.stream().noneMatch(t -> t.endsWith("[]"));
     }
 
     public String sql() {
@@ -51,12 +54,14 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
         for (int row = 0; row < chunk.size(); row++) {
             List<Object> set = chunk.get(row);
             for (int c = 0; c < columns; c++) {
-                arrays[c][row] = PgText.format(set.get(c));
+                try {
+                    arrays[c][row] = PgText.format(set.get(c), types.get(c).oid());
+                } catch (ValueException e) {
+                    throw BatchLoader.badValue("Column " + names.get(c) + " (" + types.get(c).display() + "): " + e.getMessage());
+                }
             }
         }
-        Object[] params = new Object[columns];
-        System.arraycopy(arrays, 0, params, 0, columns);
-        return session.executeChunk(sql, Tuple.wrap(params));
+        return session.executeChunk(sql, Arrays.asList((Object[]) arrays));
     }
 
     @Override

@@ -1,13 +1,22 @@
 package dev.covet.pg.copy;
 
+import dev.covet.pg.types.ColumnType;
+import dev.covet.pg.types.ExactNumbers;
+import dev.covet.pg.types.JsonText;
+import dev.covet.pg.types.PgText;
+import dev.covet.pg.types.PgTime;
+import dev.covet.pg.types.PgTypes;
+import dev.covet.pg.types.ValueException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -15,56 +24,83 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * COPY's binary format: a signature, then per row a field count and each field as a length and
  * the type's binary send form, then a trailer. The binary form depends on the column's type, so
- * the encoder is built for the target columns' types; a type it cannot write is refused when the
- * encoder is built, before any data is sent.
+ * the encoder is built for the target columns' types, and refuses, when it is built and so before
+ * any data is sent, a table with a column of a type it cannot write (arrays, intervals, enums, ...:
+ * format text and csv write every type).
+ *
+ * <p>It writes what it accepts exactly, by the same rules as every other path: numbers by
+ * {@link ExactNumbers}; fractions of a second rounded to microseconds half to even, as the
+ * server's own input rounds them; infinity dates and times as {@link PgTime} reads them. Text
+ * for a non-text column is taken only in the ISO forms covetpg itself reads (a date
+ * {@code 2024-02-29}, not {@code 29.02.2024}); use format text or csv for text of other forms.
  */
 final class BinaryRowEncoder extends RowEncoder {
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
     private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+    private static final Pattern UUID_TEXT = Pattern.compile("\\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}}?");
+    /** numeric's limits: 131072 digits before the point, 16383 after. */
+    private static final int NUMERIC_MAX_SCALE = 0x3FFF;
+    private static final int NUMERIC_MAX_INTEGER_DIGITS = 131_072;
 
     private interface FieldWriter {
         void write(BinaryRowEncoder out, Object value);
     }
 
     private final List<FieldWriter> writers = new ArrayList<>();
-    private final List<String> types;
+    private final List<String> names;
+    private final List<ColumnType> types;
 
-    BinaryRowEncoder(List<String> types) {
+    BinaryRowEncoder(List<String> names, List<ColumnType> types) {
+        super(types);
+        this.names = List.copyOf(names);
         this.types = List.copyOf(types);
-        for (String type : types) {
-            writers.add(writer(type.toLowerCase(Locale.ROOT)));
+        for (int i = 0; i < types.size(); i++) {
+            FieldWriter writer = writer(types.get(i).oid());
+            if (writer == null) {
+                throw new IllegalArgumentException("COPY in binary format cannot write column " + names.get(i) + " of type "
+                        + types.get(i).display() + "; use format=text or format=csv for this table");
+            }
+            writers.add(writer);
         }
     }
 
-    private static FieldWriter writer(String type) {
-        return switch (type) {
-            case "smallint" -> (o, v) -> o.field(2).putShort((short) longOf(v, Short.MIN_VALUE, Short.MAX_VALUE));
-            case "integer" -> (o, v) -> o.field(4).putInt((int) longOf(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
-            case "bigint" -> (o, v) -> o.field(8).putLong8(longOf(v, Long.MIN_VALUE, Long.MAX_VALUE));
-            case "real" -> (o, v) -> o.field(4).putInt(Float.floatToIntBits(v instanceof String s ? Float.parseFloat(s) : ((Number) v).floatValue()));
-            case "double precision" -> (o, v) -> o.field(8).putLong8(Double.doubleToLongBits(v instanceof String s ? Double.parseDouble(s) : ((Number) v).doubleValue()));
-            case "boolean" -> (o, v) -> o.field(1).put((byte) (booleanOf(v) ? 1 : 0));
-            case "text", "character varying", "character", "name", "citext", "json" -> (o, v) -> o.bytes(null, v.toString().getBytes(StandardCharsets.UTF_8));
-            case "jsonb" -> (o, v) -> o.bytes((byte) 1, v.toString().getBytes(StandardCharsets.UTF_8));
-            case "bytea" -> (o, v) -> o.bytes(null, (byte[]) v);
-            case "uuid" -> (o, v) -> {
-                UUID u = v instanceof UUID uuid ? uuid : UUID.fromString(v.toString());
+    private static FieldWriter writer(int oid) {
+        return switch (oid) {
+            case PgTypes.INT2 -> (o, v) -> o.field(2).putShort((short) ExactNumbers.integer(v, PgTypes.INT2));
+            case PgTypes.INT4 -> (o, v) -> o.field(4).putInt((int) ExactNumbers.integer(v, PgTypes.INT4));
+            case PgTypes.INT8 -> (o, v) -> o.field(8).putLong8(ExactNumbers.integer(v, PgTypes.INT8));
+            case PgTypes.FLOAT4 -> (o, v) -> o.field(4).putInt(Float.floatToIntBits(ExactNumbers.float4(v)));
+            case PgTypes.FLOAT8 -> (o, v) -> o.field(8).putLong8(Double.doubleToLongBits(ExactNumbers.float8(v)));
+            case PgTypes.BOOL -> (o, v) -> o.field(1).put((byte) (booleanOf(v) ? 1 : 0));
+            case PgTypes.TEXT, PgTypes.VARCHAR, PgTypes.BPCHAR, PgTypes.NAME ->
+                    (o, v) -> o.bytes(null, PgText.format(v).getBytes(StandardCharsets.UTF_8));
+            case PgTypes.JSON -> (o, v) -> o.bytes(null, JsonText.of(v).getBytes(StandardCharsets.UTF_8));
+            case PgTypes.JSONB -> (o, v) -> o.bytes((byte) 1, JsonText.of(v).getBytes(StandardCharsets.UTF_8));
+            case PgTypes.BYTEA -> (o, v) -> o.bytes(null, bytesOf(v));
+            case PgTypes.UUID -> (o, v) -> {
+                UUID u = uuidOf(v);
                 o.field(16).putLong8(u.getMostSignificantBits());
                 o.putLong8(u.getLeastSignificantBits());
             };
-            case "date" -> (o, v) -> o.field(4).putInt((int) ChronoUnit.DAYS.between(PG_EPOCH_DATE, dateOf(v)));
-            case "time without time zone" -> (o, v) -> o.field(8).putLong8(timeOf(v).toNanoOfDay() / 1000);
-            case "timestamp without time zone" -> (o, v) -> o.field(8).putLong8(micros(localOf(v).toInstant(ZoneOffset.UTC)));
-            case "timestamp with time zone" -> (o, v) -> o.field(8).putLong8(micros(instantOf(v)));
-            case "numeric" -> (o, v) -> o.numeric(v instanceof BigDecimal d ? d : new BigDecimal(v.toString()));
-            default -> throw new IllegalArgumentException("COPY in binary format cannot write a column of type " + type
-                    + "; use format=text or format=csv for this table");
+            case PgTypes.DATE -> (o, v) -> o.field(4).putInt(days(dateOf(v)));
+            case PgTypes.TIME -> (o, v) -> o.field(8).putLong8(micros(timeOf(v)));
+            case PgTypes.TIMETZ -> (o, v) -> {
+                OffsetTime t = timetzOf(v);
+                o.field(12).putLong8(micros(t.toLocalTime()));
+                o.putInt(-t.getOffset().getTotalSeconds()); // the send form counts seconds west of UTC
+            };
+            case PgTypes.TIMESTAMP -> (o, v) -> o.field(8).putLong8(timestamp(localOf(v)));
+            case PgTypes.TIMESTAMPTZ -> (o, v) -> o.field(8).putLong8(timestamptz(offsetOf(v)));
+            case PgTypes.NUMERIC -> (o, v) -> o.numeric(v);
+            default -> null;
         };
     }
 
@@ -82,18 +118,23 @@ final class BinaryRowEncoder extends RowEncoder {
         if (values.size() != writers.size()) {
             throw new IllegalArgumentException("A row has " + values.size() + " values for " + writers.size() + " columns");
         }
+        int rowStart = len;
         putShort((short) values.size());
         for (int i = 0; i < values.size(); i++) {
             Object v = values.get(i);
             if (v == null) {
                 putInt(-1);
-            } else {
-                try {
-                    writers.get(i).write(this, v);
-                } catch (ClassCastException | NumberFormatException | java.time.DateTimeException e) {
-                    throw new IllegalArgumentException("Column " + (i + 1) + " (" + types.get(i) + ") cannot take the value " + v
-                            + " (" + v.getClass().getSimpleName() + ") in binary format", e);
-                }
+                continue;
+            }
+            try {
+                writers.get(i).write(this, v);
+            } catch (ValueException e) {
+                len = rowStart;
+                throw new ValueException("Column " + names.get(i) + " (" + types.get(i).display() + "): " + e.getMessage());
+            } catch (ClassCastException | ArithmeticException | IllegalArgumentException | java.time.DateTimeException e) {
+                len = rowStart;
+                throw new ValueException("Column " + names.get(i) + " (" + types.get(i).display() + "): "
+                        + ValueException.javaType(v) + " cannot be written in binary format as this type");
             }
         }
     }
@@ -141,10 +182,47 @@ final class BinaryRowEncoder extends RowEncoder {
 
     /**
      * numeric's send form: digit count, weight, sign, display scale, then base-10000 digits with
-     * the decimal point between groups.
+     * the decimal point between groups; NaN and ±Infinity by their sign words alone.
      */
-    private void numeric(BigDecimal value) {
+    private void numeric(Object v) {
+        BigDecimal value;
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                putInt(8);
+                putShort((short) 0);
+                putShort((short) 0);
+                putShort((short) (Double.isNaN(d) ? 0xC000 : d > 0 ? 0xD000 : 0xF000));
+                putShort((short) 0);
+                return;
+            }
+            value = new BigDecimal(PgText.format(v));
+        } else if (v instanceof BigDecimal d) {
+            value = d;
+        } else if (v instanceof BigInteger || v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            value = new BigDecimal(v.toString());
+        } else if (v instanceof String s) {
+            String t = s.strip();
+            switch (t.toLowerCase(Locale.ROOT)) {
+                case "nan" -> { numeric(Double.NaN); return; }
+                case "infinity", "+infinity", "inf", "+inf" -> { numeric(Double.POSITIVE_INFINITY); return; }
+                case "-infinity", "-inf" -> { numeric(Double.NEGATIVE_INFINITY); return; }
+                default -> {
+                    try {
+                        value = new BigDecimal(t);
+                    } catch (NumberFormatException e) {
+                        throw ValueException.notA(v, "numeric", "a decimal number");
+                    }
+                }
+            }
+        } else {
+            throw ValueException.notA(v, "numeric", "a number");
+        }
         int dscale = Math.max(0, value.scale());
+        // bounded before any digit is expanded: 1E+999999999 must fail here, not fill the heap
+        if (dscale > NUMERIC_MAX_SCALE || (long) value.precision() - value.scale() > NUMERIC_MAX_INTEGER_DIGITS) {
+            throw ValueException.notA(v, "numeric", "a number within numeric's range (131072 digits before the point, 16383 after)");
+        }
         String plain = value.abs().setScale(dscale).toPlainString();
         int dot = plain.indexOf('.');
         String integer = dot < 0 ? plain : plain.substring(0, dot);
@@ -178,31 +256,47 @@ final class BinaryRowEncoder extends RowEncoder {
         }
     }
 
-    private static long longOf(Object v, long min, long max) {
-        long l;
-        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
-            l = ((Number) v).longValue();
-        } else if (v instanceof BigDecimal || v instanceof BigInteger || v instanceof String) {
-            l = new BigDecimal(v.toString()).longValueExact();
-        } else {
-            throw new ClassCastException(v.getClass().getName());
-        }
-        if (l < min || l > max) {
-            throw new NumberFormatException("out of range");
-        }
-        return l;
-    }
-
     private static boolean booleanOf(Object v) {
         if (v instanceof Boolean b) {
             return b;
         }
-        String s = v.toString().trim().toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "t", "true", "y", "yes", "on", "1" -> true;
-            case "f", "false", "n", "no", "off", "0" -> false;
-            default -> throw new NumberFormatException("not a boolean: " + v);
-        };
+        if (v instanceof String text) {
+            switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "t", "true", "y", "yes", "on", "1":
+                    return true;
+                case "f", "false", "n", "no", "off", "0":
+                    return false;
+                default:
+                    break;
+            }
+        }
+        throw ValueException.notA(v, "boolean", "a Boolean or one of true, false, t, f, yes, no, on, off, 1, 0");
+    }
+
+    private static byte[] bytesOf(Object v) {
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        if (v instanceof java.nio.ByteBuffer b) {
+            byte[] copy = new byte[b.remaining()];
+            b.duplicate().get(copy);
+            return copy;
+        }
+        if (v instanceof String s) {
+            return PgText.bytea(s);
+        }
+        throw ValueException.notA(v, "bytea", "a byte[] or bytea's text");
+    }
+
+    private static UUID uuidOf(Object v) {
+        if (v instanceof UUID u) {
+            return u;
+        }
+        if (v instanceof String s && UUID_TEXT.matcher(s.strip()).matches()) {
+            String hex = s.strip().replace("-", "").replace("{", "").replace("}", "");
+            return new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16), Long.parseUnsignedLong(hex.substring(16), 16));
+        }
+        throw ValueException.notA(v, "uuid", "a UUID or its text");
     }
 
     private static LocalDate dateOf(Object v) {
@@ -212,11 +306,48 @@ final class BinaryRowEncoder extends RowEncoder {
         if (v instanceof java.sql.Date d) {
             return d.toLocalDate();
         }
-        return LocalDate.parse(v.toString());
+        if (v instanceof String s) {
+            return PgTime.parseDate(s.strip());
+        }
+        throw ValueException.notA(v, "date", "a LocalDate or its ISO text");
+    }
+
+    private static int days(LocalDate d) {
+        if (d.equals(LocalDate.MAX)) {
+            return Integer.MAX_VALUE; // infinity
+        }
+        if (d.equals(LocalDate.MIN)) {
+            return Integer.MIN_VALUE;
+        }
+        return Math.toIntExact(ChronoUnit.DAYS.between(PG_EPOCH_DATE, d)); // the server checks the range
     }
 
     private static LocalTime timeOf(Object v) {
-        return v instanceof LocalTime t ? t : LocalTime.parse(v.toString());
+        if (v instanceof LocalTime t) {
+            return t;
+        }
+        if (v instanceof java.sql.Time t) {
+            return t.toLocalTime();
+        }
+        if (v instanceof String s) {
+            return PgTime.parseTime(s.strip());
+        }
+        throw ValueException.notA(v, "time", "a LocalTime or its ISO text");
+    }
+
+    private static OffsetTime timetzOf(Object v) {
+        if (v instanceof OffsetTime t) {
+            return t;
+        }
+        if (v instanceof String s) {
+            return PgTime.parseTimetz(s.strip());
+        }
+        throw ValueException.notA(v, "time with time zone", "an OffsetTime or its ISO text");
+    }
+
+    /** Microseconds since midnight; LocalTime.MAX is 24:00:00, as the server rounds it. */
+    private static long micros(LocalTime t) {
+        return t.equals(LocalTime.MAX) ? MICROS_PER_DAY : roundedMicros(t.toNanoOfDay());
     }
 
     private static LocalDateTime localOf(Object v) {
@@ -226,26 +357,58 @@ final class BinaryRowEncoder extends RowEncoder {
         if (v instanceof java.sql.Timestamp t) {
             return t.toLocalDateTime();
         }
-        return LocalDateTime.parse(v.toString().replace(' ', 'T'));
+        if (v instanceof String s) {
+            return PgTime.parseTimestamp(s.strip());
+        }
+        throw ValueException.notA(v, "timestamp", "a LocalDateTime or its ISO text");
     }
 
-    private static Instant instantOf(Object v) {
-        if (v instanceof Instant i) {
-            return i;
-        }
-        if (v instanceof OffsetDateTime o) {
-            return o.toInstant();
+    private static OffsetDateTime offsetOf(Object v) {
+        if (v instanceof OffsetDateTime t) {
+            return t;
         }
         if (v instanceof ZonedDateTime z) {
-            return z.toInstant();
+            return z.toOffsetDateTime();
         }
-        if (v instanceof java.util.Date d) {
-            return d.toInstant();
+        if (v instanceof Instant i) {
+            return i.atOffset(ZoneOffset.UTC);
         }
-        return OffsetDateTime.parse(v.toString().replace(' ', 'T')).toInstant();
+        if (v instanceof java.util.Date d && !(v instanceof java.sql.Date) && !(v instanceof java.sql.Time)) {
+            return d.toInstant().atOffset(ZoneOffset.UTC);
+        }
+        if (v instanceof String s) {
+            return PgTime.parseTimestamptz(s.strip());
+        }
+        throw ValueException.notA(v, "timestamp with time zone", "an OffsetDateTime, Instant or its ISO text");
     }
 
-    private static long micros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond() - PG_EPOCH_SECONDS, 1_000_000L), instant.getNano() / 1000);
+    private static long timestamp(LocalDateTime t) {
+        if (t.equals(LocalDateTime.MAX)) {
+            return Long.MAX_VALUE; // infinity
+        }
+        if (t.equals(LocalDateTime.MIN)) {
+            return Long.MIN_VALUE;
+        }
+        return sinceEpoch(t.toEpochSecond(ZoneOffset.UTC), t.getNano());
+    }
+
+    private static long timestamptz(OffsetDateTime t) {
+        if (t.equals(OffsetDateTime.MAX)) {
+            return Long.MAX_VALUE;
+        }
+        if (t.equals(OffsetDateTime.MIN)) {
+            return Long.MIN_VALUE;
+        }
+        return sinceEpoch(t.toEpochSecond(), t.getNano());
+    }
+
+    /** Microseconds since 2000-01-01 (the server checks the range); overflow fails rather than wraps. */
+    private static long sinceEpoch(long epochSecond, int nanos) {
+        return Math.addExact(Math.multiplyExact(epochSecond - PG_EPOCH_SECONDS, 1_000_000L), roundedMicros(nanos));
+    }
+
+    /** Nanoseconds to microseconds rounded half to even, as the server rounds a fraction it reads. */
+    private static long roundedMicros(long nanos) {
+        return BigDecimal.valueOf(nanos).movePointLeft(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
     }
 }

@@ -12,6 +12,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import dev.covet.pg.wire.SocketAccess;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
 import java.io.InterruptedIOException;
 import java.util.Locale;
@@ -95,7 +96,7 @@ final class CopySession {
     static CopySession begin(SqlConnection connection, String sql, boolean copyIn, Sink sink)
             throws CopyFailedException, InterruptedIOException {
         requireCopyStatement(sql);
-        SocketConnectionBase socket = CopySupport.socketOf(connection);
+        SocketConnectionBase socket = SocketAccess.socketOf(connection);
         CopySession session = new CopySession(connection, socket, sql, copyIn, sink);
         sink.attached(session);
         if (Context.isOnEventLoopThread() || session.channel.eventLoop().inEventLoop()) {
@@ -157,12 +158,12 @@ final class CopySession {
                         + " command(s) are in flight on it; wait for them to complete before starting a COPY");
             }
             ChannelPipeline pipeline = channel.pipeline();
-            codec = pipeline.context(CopySupport.CODEC_HANDLER);
+            codec = pipeline.context(SocketAccess.CODEC_HANDLER);
             if (codec == null) {
-                throw CopySupport.unsupported("the channel pipeline has no handler named \"" + CopySupport.CODEC_HANDLER
+                throw SocketAccess.unsupported("the channel pipeline has no handler named \"" + SocketAccess.CODEC_HANDLER
                         + "\" (it has " + pipeline.names() + ")");
             }
-            pipeline.addBefore(CopySupport.CODEC_HANDLER, CopyFrameHandler.NAME, handler);
+            pipeline.addBefore(SocketAccess.CODEC_HANDLER, CopyFrameHandler.NAME, handler);
             Future<RowSet<Row>> result;
             try {
                 result = connection.query(sql).execute();

@@ -1,6 +1,7 @@
 package dev.covet.pg.copy;
 
-import dev.covet.pg.client.PgText;
+import dev.covet.pg.types.ColumnType;
+import dev.covet.pg.types.PgText;
 import java.util.List;
 
 /**
@@ -9,6 +10,10 @@ import java.util.List;
  * empty (so that it is not NULL), or is {@code \.} (the end-of-data marker).
  */
 final class CsvRowEncoder extends RowEncoder {
+
+    CsvRowEncoder(List<ColumnType> types) {
+        super(types);
+    }
 
     @Override
     public void row(List<Object> values) {
@@ -20,12 +25,10 @@ final class CsvRowEncoder extends RowEncoder {
             if (v == null) {
                 continue;
             }
-            if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            if (isUncheckedWhole(v, i)) {
                 putLong(((Number) v).longValue());
-            } else if (v instanceof Boolean b) {
-                put((byte) (b ? 't' : 'f'));
             } else {
-                String s = PgText.format(v);
+                String s = PgText.format(v, oid(i));
                 if (needsQuotes(s)) {
                     put((byte) '"');
                     putUtf8(s.replace("\"", "\"\""), null);

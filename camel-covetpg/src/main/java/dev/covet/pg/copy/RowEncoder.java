@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import dev.covet.pg.types.ColumnType;
+import dev.covet.pg.types.PgTypes;
 
 /**
  * Encodes rows into COPY data in one growable byte buffer, which the caller drains into the
@@ -19,13 +21,45 @@ public abstract class RowEncoder {
     protected byte[] buf = new byte[DRAIN_AT + 8 * 1024];
     protected int len;
 
-    /** For the binary format: each column's type as {@code format_type} prints it; ignored by text and csv. */
-    public static RowEncoder of(CopyFormat format, List<String> columnTypes) {
+    /** Each column's type, or 0 where it is not known (a COPY given as sql, with no table to look up). */
+    protected final int[] oids;
+
+    protected RowEncoder(List<ColumnType> types) {
+        oids = new int[types.size()];
+        for (int i = 0; i < oids.length; i++) {
+            oids[i] = types.get(i).oid();
+        }
+    }
+
+    /**
+     * An encoder for rows of the given columns (both lists empty when the columns are not known,
+     * which only text and csv take: each value is then written by its Java type alone).
+     *
+     * @throws IllegalArgumentException for binary, naming the first column whose type it cannot write
+     */
+    public static RowEncoder of(CopyFormat format, List<String> names, List<ColumnType> types) {
         return switch (format) {
-            case text -> new TextRowEncoder();
-            case csv -> new CsvRowEncoder();
-            case binary -> new BinaryRowEncoder(columnTypes);
+            case text -> new TextRowEncoder(types);
+            case csv -> new CsvRowEncoder(types);
+            case binary -> new BinaryRowEncoder(names, types);
         };
+    }
+
+    /** The type of column {@code i} (counting from 0), or 0 when not known. */
+    protected final int oid(int i) {
+        return i < oids.length ? oids[i] : 0;
+    }
+
+    /**
+     * The text of a value for column {@code i}, with the fast way out for whole Java numbers
+     * that need no range check there (only smallint and integer columns check one).
+     */
+    protected final boolean isUncheckedWhole(Object v, int i) {
+        if (!(v instanceof Integer || v instanceof Long || v instanceof Short)) {
+            return false;
+        }
+        int oid = oid(i);
+        return oid != PgTypes.INT2 && oid != PgTypes.INT4 || v instanceof Short || (v instanceof Integer && oid == PgTypes.INT4);
     }
 
     /** What goes before the first row (the binary signature). */

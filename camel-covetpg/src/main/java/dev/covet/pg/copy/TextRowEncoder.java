@@ -1,6 +1,7 @@
 package dev.covet.pg.copy;
 
-import dev.covet.pg.client.PgText;
+import dev.covet.pg.types.ColumnType;
+import dev.covet.pg.types.PgText;
 import java.util.List;
 
 /**
@@ -17,6 +18,10 @@ final class TextRowEncoder extends RowEncoder {
         default -> 0;
     };
 
+    TextRowEncoder(List<ColumnType> types) {
+        super(types);
+    }
+
     @Override
     public void row(List<Object> values) {
         for (int i = 0, n = values.size(); i < n; i++) {
@@ -27,12 +32,10 @@ final class TextRowEncoder extends RowEncoder {
             if (v == null) {
                 put((byte) '\\');
                 put((byte) 'N');
-            } else if (v instanceof Integer || v instanceof Long || v instanceof Short) {
+            } else if (isUncheckedWhole(v, i)) {
                 putLong(((Number) v).longValue());
-            } else if (v instanceof Boolean b) {
-                put((byte) (b ? 't' : 'f'));
             } else {
-                putUtf8(PgText.format(v), ESCAPE);
+                putUtf8(PgText.format(v, oid(i)), ESCAPE);
             }
         }
         put((byte) '\n');

@@ -1,5 +1,6 @@
 package dev.covet.pg.copy;
 
+import dev.covet.pg.wire.SocketAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -294,7 +295,7 @@ class CopyInTest extends CopyTestSupport {
         db.execute("CREATE TABLE " + t + " (id int PRIMARY KEY, v text)");
         SqlConnection conn = connection(pool(1));
         int pid = backendPid(conn);
-        Channel channel = CopySupport.socketOf(conn).socket().channelHandlerContext().channel();
+        Channel channel = SocketAccess.socketOf(conn).socket().channelHandlerContext().channel();
         int total = 2_000_000;
         AtomicLong written = new AtomicLong();
         long rows;

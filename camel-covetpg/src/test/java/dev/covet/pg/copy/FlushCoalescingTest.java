@@ -1,5 +1,7 @@
 package dev.covet.pg.copy;
 
+import dev.covet.pg.wire.FlushCoalescing;
+import dev.covet.pg.wire.SocketAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -72,7 +74,7 @@ class FlushCoalescingTest extends CopyTestSupport {
      */
     private static int socketFlushes(SqlConnection connection) {
         AtomicInteger flushes = new AtomicInteger();
-        var pipeline = CopySupport.socketOf(connection).socket().channelHandlerContext().pipeline();
+        var pipeline = SocketAccess.pipeline(connection);
         pipeline.addFirst("count-flushes", new ChannelOutboundHandlerAdapter() {
             @Override
             public void flush(ChannelHandlerContext ctx) {
@@ -84,7 +86,7 @@ class FlushCoalescingTest extends CopyTestSupport {
         assertThat(await(connection.preparedQuery(STATEMENT).execute(Tuple.of(1))).iterator().next().getInteger(0)).isEqualTo(2);
         int before = flushes.get();
         Promise<List<Future<RowSet<Row>>>> sent = Promise.promise();
-        CopySupport.socketOf(connection).context().runOnContext(v -> {
+        SocketAccess.socketOf(connection).context().runOnContext(v -> {
             List<Future<RowSet<Row>>> answers = new ArrayList<>();
             for (int i = 0; i < STATEMENTS; i++) {
                 answers.add(connection.preparedQuery(STATEMENT).execute(Tuple.of(i)));

@@ -1,4 +1,4 @@
-package dev.covet.pg.copy;
+package dev.covet.pg.wire;
 
 import io.netty.channel.ChannelPipeline;
 import io.vertx.pgclient.PgConnection;
@@ -10,17 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks that the Vert.x internals COPY relies on are where this package expects them, and
- * reaches them. Run {@link #check} once at start-up, on a connection from the pool: a Vert.x
- * upgrade that moves them then fails there, loudly, instead of in the middle of a load.
+ * The way from a pooled Vert.x connection to its socket, and the check that the Vert.x
+ * internals this package relies on are where it expects them. {@link #check} runs on the first
+ * connection of every pool: a Vert.x upgrade that moves them then fails at start-up, loudly,
+ * instead of in the middle of a load.
  */
-public final class CopySupport {
+public final class SocketAccess {
 
     /** The Vert.x version this package is written and tested against. */
     public static final String VERTX_VERSION_ASSUMED = "4.5.28";
 
     /** The name vertx-pg-client gives its protocol handler in the channel pipeline. */
-    static final String CODEC_HANDLER = "codec";
+    public static final String CODEC_HANDLER = "codec";
 
     /**
      * The internal members used, by name. Checked by name first so that a missing one is reported
@@ -33,14 +34,17 @@ public final class CopySupport {
                     "suspendPipeline", "resumePipeline"},
             {"io.vertx.core.net.impl.NetSocketInternal", "channelHandlerContext"},
             {"io.vertx.pgclient.PgConnection", "cancelRequest"},
+            {"io.vertx.sqlclient.impl.TupleInternal", "setValue", "getValueInternal"},
+            {"io.vertx.sqlclient.impl.codec.InvalidCachedStatementEvent", "sql"},
     };
 
-    private CopySupport() {
+    private SocketAccess() {
     }
 
     /**
-     * Verifies that COPY can run on this connection: the internal classes and methods exist, the
-     * connection unwraps to a socket connection, and its pipeline has the {@code "codec"} handler.
+     * Verifies that this package can work on the connection: the internal classes and methods
+     * exist, the connection unwraps to a socket connection, and its pipeline has the
+     * {@code "codec"} handler.
      *
      * @throws IllegalStateException naming what is missing and the Vert.x version assumed
      */
@@ -50,15 +54,14 @@ public final class CopySupport {
             throw unsupported("missing " + String.join(", ", missing));
         }
         try {
-            SocketConnectionBase socket = socketOf(connection);
-            ChannelPipeline pipeline = socket.socket().channelHandlerContext().pipeline();
+            ChannelPipeline pipeline = pipeline(connection);
             if (pipeline.get(CODEC_HANDLER) == null) {
                 throw unsupported("the channel pipeline has no handler named \"" + CODEC_HANDLER + "\" (it has "
                         + pipeline.names() + ")");
             }
             if (!(connection instanceof PgConnection)) {
                 throw unsupported("a pooled connection is a " + connection.getClass().getName()
-                        + ", not a PgConnection, so a COPY cannot be cancelled");
+                        + ", not a PgConnection, so a statement cannot be cancelled");
             }
         } catch (LinkageError e) {
             throw unsupported(e.toString());
@@ -66,7 +69,7 @@ public final class CopySupport {
     }
 
     /** The socket-level connection under a pooled or plain {@code SqlConnection}. */
-    static SocketConnectionBase socketOf(SqlConnection connection) {
+    public static SocketConnectionBase socketOf(SqlConnection connection) {
         if (!(connection instanceof SqlConnectionInternal internal)) {
             throw unsupported("a connection is a " + connection.getClass().getName() + ", not a SqlConnectionInternal");
         }
@@ -81,9 +84,14 @@ public final class CopySupport {
         throw unsupported("the connection unwraps to a " + conn.getClass().getName() + ", not a SocketConnectionBase");
     }
 
+    /** The Netty pipeline of the connection's socket. */
+    public static ChannelPipeline pipeline(SqlConnection connection) {
+        return socketOf(connection).socket().channelHandlerContext().pipeline();
+    }
+
     private static List<String> missingMembers() {
         List<String> missing = new ArrayList<>();
-        ClassLoader loader = CopySupport.class.getClassLoader();
+        ClassLoader loader = SocketAccess.class.getClassLoader();
         for (String[] entry : REQUIRED) {
             Class<?> type;
             try {
@@ -110,12 +118,12 @@ public final class CopySupport {
         return false;
     }
 
-    static IllegalStateException unsupported(String what) {
+    public static IllegalStateException unsupported(String what) {
         String found = PgConnection.class.getPackage() == null ? null
                 : PgConnection.class.getPackage().getImplementationVersion();
-        return new IllegalStateException("covetpg COPY cannot run on this Vert.x: " + what
+        return new IllegalStateException("covetpg cannot run on this Vert.x: " + what
                 + ". It extends vertx-pg-client's protocol through internals of version " + VERTX_VERSION_ASSUMED
                 + " (found " + (found == null ? "an unknown version" : found)
-                + "); use vertx-pg-client " + VERTX_VERSION_ASSUMED + " or update package dev.covet.pg.copy");
+                + "); use vertx-pg-client " + VERTX_VERSION_ASSUMED + " or update package dev.covet.pg.wire");
     }
 }

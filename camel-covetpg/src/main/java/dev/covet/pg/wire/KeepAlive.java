@@ -1,4 +1,4 @@
-package dev.covet.pg.copy;
+package dev.covet.pg.wire;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.nio.NioChannelOption;
@@ -11,8 +11,7 @@ import jdk.net.ExtendedSocketOptions;
  * count only with its native epoll transport, which covetpg does not bring; with the JDK's NIO
  * transport they are the operating system's (on Linux, 2 hours before the first probe), so a
  * server that vanished without closing the socket would go unnoticed that long. This sets them
- * on the socket itself. It lives here because this package is the one that reaches a
- * connection's socket (see {@link CopySupport}).
+ * on the socket itself.
  */
 public final class KeepAlive {
 
@@ -26,7 +25,7 @@ public final class KeepAlive {
      * @throws IllegalStateException when the socket cannot be reached or does not take the options
      */
     public static void apply(SqlConnection connection, int idleSeconds, int intervalSeconds, int count) {
-        Channel channel = CopySupport.socketOf(connection).socket().channelHandlerContext().channel();
+        Channel channel = SocketAccess.socketOf(connection).socket().channelHandlerContext().channel();
         boolean set = channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds)
                 & channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds)
                 & channel.config().setOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
@@ -37,7 +36,7 @@ public final class KeepAlive {
 
     /** The idle time before the first probe, as the socket has it now (for tests and checks). */
     public static int idleSeconds(SqlConnection connection) throws IOException {
-        Channel channel = CopySupport.socketOf(connection).socket().channelHandlerContext().channel();
+        Channel channel = SocketAccess.socketOf(connection).socket().channelHandlerContext().channel();
         return channel.config().getOption(NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE));
     }
 }

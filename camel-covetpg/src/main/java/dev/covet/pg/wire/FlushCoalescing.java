@@ -1,4 +1,4 @@
-package dev.covet.pg.copy;
+package dev.covet.pg.wire;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -11,8 +11,7 @@ import io.vertx.sqlclient.SqlConnection;
  * on the server. Netty's {@link FlushConsolidationHandler} in front of the codec turns the flushes
  * of the statements queued on the event loop into one flush when the queue is drained, and the
  * flushes made while a read is in progress into one at its end. A lone statement is flushed at
- * once, one event-loop task later; nothing waits on a timer. It lives here because this package
- * is the one that reaches a connection's socket (see {@link CopySupport}).
+ * once, one event-loop task later; nothing waits on a timer.
  */
 public final class FlushCoalescing {
 
@@ -26,14 +25,14 @@ public final class FlushCoalescing {
 
     /** Puts the handler in front of the connection's codec (once; a second call does nothing). */
     public static void apply(SqlConnection connection) {
-        ChannelPipeline pipeline = CopySupport.socketOf(connection).socket().channelHandlerContext().pipeline();
+        ChannelPipeline pipeline = SocketAccess.pipeline(connection);
         if (pipeline.get(NAME) == null) {
-            pipeline.addBefore(CopySupport.CODEC_HANDLER, NAME, new FlushConsolidationHandler(MAX_MERGED, true));
+            pipeline.addBefore(SocketAccess.CODEC_HANDLER, NAME, new FlushConsolidationHandler(MAX_MERGED, true));
         }
     }
 
     /** Whether the connection's socket has the handler (for tests and checks). */
     public static boolean isApplied(SqlConnection connection) {
-        return CopySupport.socketOf(connection).socket().channelHandlerContext().pipeline().get(NAME) != null;
+        return SocketAccess.pipeline(connection).get(NAME) != null;
     }
 }

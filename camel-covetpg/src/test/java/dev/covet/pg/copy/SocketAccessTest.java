@@ -1,5 +1,6 @@
 package dev.covet.pg.copy;
 
+import dev.covet.pg.wire.SocketAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -9,14 +10,14 @@ import io.vertx.sqlclient.SqlConnection;
 import org.junit.jupiter.api.Test;
 
 /** Fails loudly when a Vert.x upgrade moves what COPY relies on. */
-class CopySupportTest extends CopyTestSupport {
+class SocketAccessTest extends CopyTestSupport {
 
     @Test
     void aPooledConnectionSupportsCopy() {
         SqlConnection conn = connection(pool(1));
-        assertThatCode(() -> CopySupport.check(conn)).doesNotThrowAnyException();
-        assertThat(CopySupport.socketOf(conn).socket().channelHandlerContext().pipeline().names())
-                .contains(CopySupport.CODEC_HANDLER);
+        assertThatCode(() -> SocketAccess.check(conn)).doesNotThrowAnyException();
+        assertThat(SocketAccess.pipeline(conn).names())
+                .contains(SocketAccess.CODEC_HANDLER);
         conn.close();
     }
 
@@ -26,7 +27,7 @@ class CopySupportTest extends CopyTestSupport {
                 .setHost(db.host()).setPort(db.port()).setDatabase(db.database())
                 .setUser(db.user()).setPassword(db.password())));
         try {
-            CopySupport.check(conn);
+            SocketAccess.check(conn);
             try (CopyOutStream in = CopyOut.start(conn, "COPY (SELECT 'plain') TO STDOUT")) {
                 assertThat(new String(in.readAllBytes())).isEqualTo("plain\n");
             }
@@ -39,9 +40,9 @@ class CopySupportTest extends CopyTestSupport {
     @Test
     void theVersionAssumedIsTheVersionOnTheClasspath() {
         assertThat(PgConnection.class.getPackage().getImplementationVersion())
-                .as("dev.covet.pg.copy is written against vertx-pg-client " + CopySupport.VERTX_VERSION_ASSUMED
+                .as("dev.covet.pg.wire is written against vertx-pg-client " + SocketAccess.VERTX_VERSION_ASSUMED
                         + "; after an upgrade, re-check its use of Vert.x internals, then update VERTX_VERSION_ASSUMED")
-                .isEqualTo(CopySupport.VERTX_VERSION_ASSUMED);
+                .isEqualTo(SocketAccess.VERTX_VERSION_ASSUMED);
     }
 
     @Test
@@ -49,11 +50,11 @@ class CopySupportTest extends CopyTestSupport {
         SqlConnection conn = connection(pool(1));
         // more than the stream buffers, so that the COPY cannot have ended before we look
         try (CopyOutStream in = CopyOut.start(conn, "COPY (SELECT g FROM generate_series(1, 1000000) g) TO STDOUT")) {
-            assertThat(CopySupport.socketOf(conn).socket().channelHandlerContext().pipeline().names())
+            assertThat(SocketAccess.pipeline(conn).names())
                     .contains(CopyFrameHandler.NAME);
             in.readAllBytes();
         }
-        assertThat(CopySupport.socketOf(conn).socket().channelHandlerContext().pipeline().names())
+        assertThat(SocketAccess.pipeline(conn).names())
                 .doesNotContain(CopyFrameHandler.NAME);
         conn.close();
     }

@@ -1,0 +1,17 @@
+/**
+ * The socket under a pooled Vert.x connection: the only package that touches Vert.x and Netty
+ * internals (the {@code copy} package reaches the socket through it). It is written against
+ * vertx-pg-client 4.5.28; {@link dev.covet.pg.wire.SocketAccess#check} verifies on the first
+ * connection of every pool that what it relies on is still there.
+ *
+ * <ul>
+ *   <li>{@link dev.covet.pg.wire.TypeDescriptions} rewrites the server's type descriptions so
+ *       that the driver binds and reads every value exactly (see there why);</li>
+ *   <li>{@link dev.covet.pg.wire.BoundParameters} gives the driver each parameter in the form
+ *       its declared type needs, converting by {@link dev.covet.pg.types} and never narrowing;</li>
+ *   <li>{@link dev.covet.pg.wire.StatementCache} forgets a cached statement whose types went stale;</li>
+ *   <li>{@link dev.covet.pg.wire.FlushCoalescing} and {@link dev.covet.pg.wire.KeepAlive} set up
+ *       the socket itself.</li>
+ * </ul>
+ */
+package dev.covet.pg.wire;
