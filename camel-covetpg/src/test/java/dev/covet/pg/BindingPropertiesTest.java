@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.covet.pg.client.CovetPgException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.Random;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Binding agrees with the server's own parsing: a value bound to a typed parameter
@@ -26,14 +24,14 @@ class BindingPropertiesTest {
 
     private static CamelContext context;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         context = new DefaultCamelContext();
         context.addComponent("covetpg", CovetPgTestSupport.component(c -> { }));
         context.start();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         context.stop();
     }
@@ -61,7 +59,8 @@ class BindingPropertiesTest {
             assertThat(bound.getException()).as(type + " refused by the server").isInstanceOf(CovetPgException.class)
                     .hasMessageContaining("Parameter $1");
             if (text.length() >= 6) {
-                assertThat(bound.getException()).hasMessageNotContaining(text);
+                // the message names the type's range, never the value
+                assertThat(bound.getException().getMessage().replaceAll("\\(-?\\d+\\.\\.\\d+\\)", "")).doesNotContain(text);
             }
         } else {
             assertThat(bound.getException()).as(type + " taken by the server as " + expected).isNull();
@@ -69,39 +68,33 @@ class BindingPropertiesTest {
         }
     }
 
-    @Property(tries = 150)
-    void aStringBindsToAnIntegerExactlyWhenTheServerReadsIt(@ForAll("integerText") String text) {
-        agrees("smallint", text);
-        agrees("integer", text);
-        agrees("bigint", text);
+    @Test
+    void aStringBindsToAnIntegerExactlyWhenTheServerReadsIt() {
+        Samples.check(150, r -> switch (r.nextInt(3)) {
+            case 0 -> Samples.text(r, 22, " ", "+", "-", "0", "1", "5", "9", "\t");
+            case 1 -> Long.toString(Samples.anyLong(r));
+            default -> " " + Samples.between(r, -40_000, 40_000) + " ";
+        }, text -> List.of("smallint", "integer", "bigint").forEach(type -> agrees(type, text)), "", " ", "+", "-0", "00032767");
     }
 
-    @Property(tries = 150)
-    void aJavaNumberBindsToAnIntegerExactlyWhenItIsOneInRange(@ForAll("numbers") Object number) {
-        agrees("smallint", number);
-        agrees("integer", number);
-        agrees("bigint", number);
+    @Test
+    void aJavaNumberBindsToAnIntegerExactlyWhenItIsOneInRange() {
+        Samples.check(150, BindingPropertiesTest::number, n -> List.of("smallint", "integer", "bigint").forEach(type -> agrees(type, n)));
     }
 
-    @Property(tries = 100)
-    void aJavaNumberBindsToNumericAndFloat8AsItsText(@ForAll("numbers") Object number) {
-        agrees("numeric", number);
-        agrees("double precision", number);
+    @Test
+    void aJavaNumberBindsToNumericAndFloat8AsItsText() {
+        Samples.check(100, BindingPropertiesTest::number, n -> List.of("numeric", "double precision").forEach(type -> agrees(type, n)));
     }
 
-    @Provide
-    static Arbitrary<String> integerText() {
-        return Arbitraries.oneOf(Arbitraries.strings().withChars(" +-0123456789\t").ofMinLength(1).ofMaxLength(22),
-                Arbitraries.longs().map(Object::toString), Arbitraries.integers().between(-40_000, 40_000).map(i -> " " + i + " "));
-    }
-
-    @Provide
-    static Arbitrary<Object> numbers() {
-        return Arbitraries.oneOf(Arbitraries.longs().map(Object.class::cast), Arbitraries.integers().map(Object.class::cast),
-                Arbitraries.shorts().map(Object.class::cast),
-                Arbitraries.longs().between(-100_000, 100_000).flatMap(u -> Arbitraries.integers().between(-3, 3)
-                        .map(scale -> (Object) BigDecimal.valueOf(u, scale))),
-                Arbitraries.bigIntegers().between(new java.math.BigInteger("-99999999999999999999"), new java.math.BigInteger("99999999999999999999"))
-                        .map(Object.class::cast));
+    /** A Long, Integer, Short, BigDecimal of a few scales or BigInteger of up to 20 digits, often near the types' limits. */
+    private static Object number(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> Samples.anyLong(r);
+            case 1 -> (int) Samples.anyLong(r);
+            case 2 -> (short) Samples.anyLong(r);
+            case 3 -> BigDecimal.valueOf(Samples.between(r, -100_000L, 100_000L), Samples.between(r, -3, 3));
+            default -> new BigInteger(Samples.between(r, 1, 66), r).subtract(BigInteger.TWO.pow(64));
+        };
     }
 }

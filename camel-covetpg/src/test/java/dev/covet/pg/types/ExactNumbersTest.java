@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import dev.covet.pg.Samples;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /** Numbers fit integer and floating-point types by the server's rules, or fail without naming the value. */
@@ -57,8 +56,12 @@ class ExactNumbersTest {
         assertThatThrownBy(() -> ExactNumbers.float8("1d")).hasMessageContaining("not a decimal number");
     }
 
-    @Property(tries = 1000)
-    void anIntegerFitsExactlyWhenItIsInRange(@ForAll long value) {
+    @Test
+    void anIntegerFitsExactlyWhenItIsInRange() {
+        Samples.check(1000, Samples::anyLong, ExactNumbersTest::fitsWhenInRange);
+    }
+
+    private static void fitsWhenInRange(long value) {
         for (int oid : new int[] {PgTypes.INT2, PgTypes.INT4, PgTypes.INT8}) {
             long min = oid == PgTypes.INT2 ? Short.MIN_VALUE : oid == PgTypes.INT4 ? Integer.MIN_VALUE : Long.MIN_VALUE;
             long max = oid == PgTypes.INT2 ? Short.MAX_VALUE : oid == PgTypes.INT4 ? Integer.MAX_VALUE : Long.MAX_VALUE;
@@ -67,16 +70,20 @@ class ExactNumbersTest {
                 if (fits) {
                     assertThat(ExactNumbers.integer(form, oid)).isEqualTo(value);
                 } else {
+                    // the message names the type's range, never the value
                     assertThatThrownBy(() -> ExactNumbers.integer(form, oid)).isInstanceOf(ValueException.class)
-                            .hasMessageNotContaining(Long.toString(value));
+                            .satisfies(e -> assertThat(e.getMessage().replaceAll("\\(-?\\d+\\.\\.\\d+\\)", ""))
+                                    .doesNotContain(Long.toString(value)));
                 }
             }
         }
     }
 
-    @Property(tries = 1000)
-    void aDoubleGoesToFloat8AsItIsAndItsTextReadsBackTheSame(@ForAll double value) {
-        assertThat(ExactNumbers.float8(value)).isEqualTo(value);
-        assertThat(ExactNumbers.float8(PgText.format(value))).isEqualTo(value);
+    @Test
+    void aDoubleGoesToFloat8AsItIsAndItsTextReadsBackTheSame() {
+        Samples.check(1000, Samples::anyDouble, value -> {
+            assertThat(ExactNumbers.float8(value)).isEqualTo(value);
+            assertThat(ExactNumbers.float8(PgText.format(value))).isEqualTo(value);
+        });
     }
 }

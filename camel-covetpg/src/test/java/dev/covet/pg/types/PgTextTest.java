@@ -3,12 +3,11 @@ package dev.covet.pg.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.covet.pg.Samples;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /** Java values in the text the server's input functions read, without a server. */
@@ -53,15 +52,21 @@ class PgTextTest {
         assertThatThrownBy(() -> PgText.bytea("\\q")).isInstanceOf(ValueException.class);
     }
 
-    @Property(tries = 1000)
-    void aDoublesTextIsTheShortestThatReadsBackTheSame(@ForAll double value) {
-        String text = PgText.format(value);
-        assertThat(Double.parseDouble(text)).isEqualTo(value);
-        assertThat(text).doesNotContain("E").doesNotEndWith(".0");
+    @Test
+    void aDoublesTextIsTheShortestThatReadsBackTheSame() {
+        Samples.check(1000, Samples::anyDouble, value -> {
+            String text = PgText.format(value);
+            assertThat(Double.parseDouble(text)).isEqualTo(value);
+            assertThat(text).doesNotContain("E").doesNotEndWith(".0");
+        });
     }
 
-    @Property(tries = 500)
-    void byteaWrittenAsTextReadsBackTheSameBytes(@ForAll byte[] bytes) {
-        assertThat(PgText.bytea(PgText.format(bytes))).containsExactly(bytes);
+    @Test
+    void byteaWrittenAsTextReadsBackTheSameBytes() {
+        Samples.check(500, r -> {
+            byte[] b = new byte[r.nextInt(40)];
+            r.nextBytes(b);
+            return b;
+        }, bytes -> assertThat(PgText.bytea(PgText.format(bytes))).containsExactly(bytes), new byte[0]);
     }
 }

@@ -9,11 +9,8 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import dev.covet.pg.Samples;
 import org.junit.jupiter.api.Test;
 
 /** Dates and times in PostgreSQL's ISO text, both ways, without a server. */
@@ -60,49 +57,49 @@ class PgTimeTest {
         assertThatThrownBy(() -> PgTime.parseDate("2024-02-29x")).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Property(tries = 500)
-    void everyDateOfTheServersRangeReadsBackAsItWasWritten(@ForAll("dates") LocalDate d) {
-        assertThat(PgTime.parseDate(PgTime.format(d))).isEqualTo(d);
+    @Test
+    void everyDateOfTheServersRangeReadsBackAsItWasWritten() {
+        Samples.check(500, PgTimeTest::date, d -> assertThat(PgTime.parseDate(PgTime.format(d))).isEqualTo(d),
+                FIRST_DATE, LAST_DATE, LocalDate.of(0, 2, 29), LocalDate.of(1, 1, 1), LocalDate.of(0, 12, 31));
     }
 
-    @Property(tries = 500)
-    void everyTimestampReadsBackAsItWasWritten(@ForAll("timestamps") LocalDateTime t) {
-        assertThat(PgTime.parseTimestamp(PgTime.format(t))).isEqualTo(t);
+    @Test
+    void everyTimestampReadsBackAsItWasWritten() {
+        Samples.check(500, PgTimeTest::timestamp, t -> assertThat(PgTime.parseTimestamp(PgTime.format(t))).isEqualTo(t),
+                FIRST_TIMESTAMP, LAST_TIMESTAMP);
     }
 
-    @Property(tries = 500)
-    void everyTimestamptzReadsBackAsTheSameInstant(@ForAll("timestamps") LocalDateTime t, @ForAll("offsets") ZoneOffset offset) {
-        OffsetDateTime at = OffsetDateTime.of(t, offset);
-        assertThat(PgTime.parseTimestamptz(PgTime.format(at)).toInstant()).isEqualTo(at.toInstant());
+    @Test
+    void everyTimestamptzReadsBackAsTheSameInstant() {
+        Samples.check(500, r -> OffsetDateTime.of(timestamp(r), offset(r)),
+                at -> assertThat(PgTime.parseTimestamptz(PgTime.format(at)).toInstant()).isEqualTo(at.toInstant()));
     }
 
-    @Property(tries = 300)
-    void everyTimeReadsBack(@ForAll("times") LocalTime t, @ForAll("offsets") ZoneOffset offset) {
-        assertThat(PgTime.parseTime(PgTime.format(t))).isEqualTo(t);
-        assertThat(PgTime.parseTimetz(PgTime.format(OffsetTime.of(t, offset)))).isEqualTo(OffsetTime.of(t, offset));
+    @Test
+    void everyTimeReadsBack() {
+        Samples.check(300, r -> OffsetTime.of(time(r), offset(r)), t -> {
+            assertThat(PgTime.parseTime(PgTime.format(t.toLocalTime()))).isEqualTo(t.toLocalTime());
+            assertThat(PgTime.parseTimetz(PgTime.format(t))).isEqualTo(t);
+        });
     }
 
-    @Provide
-    static Arbitrary<LocalDate> dates() {
-        return Arbitraries.longs().between(FIRST_DATE.toEpochDay(), LAST_DATE.toEpochDay()).map(LocalDate::ofEpochDay)
-                .edgeCases(c -> c.add(FIRST_DATE, LAST_DATE, LocalDate.of(0, 2, 29), LocalDate.of(1, 1, 1), LocalDate.of(0, 12, 31)));
+    static LocalDate date(Random r) {
+        return LocalDate.ofEpochDay(Samples.between(r, FIRST_DATE.toEpochDay(), LAST_DATE.toEpochDay()));
     }
 
-    @Provide
-    static Arbitrary<LocalDateTime> timestamps() {
-        long first = FIRST_TIMESTAMP.toEpochSecond(ZoneOffset.UTC);
-        long last = LAST_TIMESTAMP.toEpochSecond(ZoneOffset.UTC);
-        return Arbitraries.longs().between(first, last).flatMap(s -> Arbitraries.integers().between(0, 999_999)
-                .map(micros -> LocalDateTime.ofEpochSecond(s, micros * 1000, ZoneOffset.UTC)));
+    /** A timestamp of the server's range, to the microsecond. */
+    static LocalDateTime timestamp(Random r) {
+        long second = Samples.between(r, FIRST_TIMESTAMP.toEpochSecond(ZoneOffset.UTC), LAST_TIMESTAMP.toEpochSecond(ZoneOffset.UTC));
+        return LocalDateTime.ofEpochSecond(second, r.nextInt(1_000_000) * 1000, ZoneOffset.UTC);
     }
 
-    @Provide
-    static Arbitrary<LocalTime> times() {
-        return Arbitraries.longs().between(0, 86_399_999_999L).map(micros -> LocalTime.ofNanoOfDay(micros * 1000));
+    static LocalTime time(Random r) {
+        return LocalTime.ofNanoOfDay(Samples.between(r, 0L, 86_399_999_999L) * 1000);
     }
 
-    @Provide
-    static Arbitrary<ZoneOffset> offsets() {
-        return Arbitraries.integers().between(-(15 * 3600 + 59 * 60 + 59), 15 * 3600 + 59 * 60 + 59).map(ZoneOffset::ofTotalSeconds);
+    /** An offset the server takes: up to 15:59:59 either way. */
+    static ZoneOffset offset(Random r) {
+        int limit = 15 * 3600 + 59 * 60 + 59;
+        return ZoneOffset.ofTotalSeconds(Samples.between(r, -limit, limit));
     }
 }
