@@ -53,7 +53,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
         endpointStatement = e.getSql() == null || e.getSql().isBlank() ? null : NamedParameters.parse(e.getSql());
         if (e.getOutputClass() != null) {
             Class<?> type = getEndpoint().getCamelContext().getClassResolver().resolveMandatoryClass(e.getOutputClass());
-            beanMapper = new RowBeanMapper(getEndpoint().getCamelContext(), type);
+            beanMapper = new RowBeanMapper(type);
         }
     }
 

@@ -200,6 +200,35 @@ class QueryProducerTest extends CovetPgTestSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void outputClassCopiesValuesAndNeverInterpretsThem() throws Exception {
+        String notes = table("notes");
+        // what Camel's property binder would expand: a placeholder, a bean reference, a class to instantiate
+        db.execute("CREATE TABLE " + notes + " (id bigint, full_name text, score numeric)",
+                "INSERT INTO " + notes + " VALUES (1, '{{env:HOME}}', 1), (2, '#bean:covetpg', 2), (3, '#class:java.lang.Thread', 3),"
+                        + " (4, '${header.x}', 4)");
+        CamelContext context = startContext(c -> { });
+        Exchange out = send(context, "covetpg:query?outputClass=" + Note.class.getName() + "&sql=SELECT * FROM " + notes + " ORDER BY id", null);
+        assertThat(out.getException()).isNull();
+        assertThat((List<Note>) out.getMessage().getBody(List.class)).extracting(Note::fullName)
+                .containsExactly("{{env:HOME}}", "#bean:covetpg", "#class:java.lang.Thread", "${header.x}");
+
+        // a value the property cannot hold exactly fails, naming column and property but not the value
+        Exchange narrowed = send(context, "covetpg:query?outputClass=" + Person.class.getName() + "&sql=SELECT id, full_name FROM " + notes, null);
+        assertThat(narrowed.getException()).hasMessageContaining("Column id reads as a java.lang.Long, which property id of outputClass")
+                .hasMessageContaining("(a int)").hasMessageNotContaining("{{env");
+        Exchange extra = send(context, "covetpg:query?outputClass=" + Note.class.getName() + "&sql=SELECT 1::bigint AS id, 'x' AS nickname", null);
+        assertThat(extra.getException()).hasMessageContaining("Column nickname has no property in outputClass");
+        Exchange nullIntoPrimitive = send(context, "covetpg:query?outputClass=" + Person.class.getName()
+                + "&sql=SELECT NULL::int AS id", null);
+        assertThat(nullIntoPrimitive.getException()).hasMessageContaining("Column id is NULL but property id").hasMessageContaining("make it a Integer");
+    }
+
+    /** A record as outputClass: each column goes to the component of its name. */
+    public record Note(long id, String fullName, BigDecimal score) {
+    }
+
+    @Test
     void streamListReadsThroughACursorAndGivesTheConnectionBack() throws Exception {
         String numbers = table("numbers");
         db.execute("CREATE TABLE " + numbers + " AS SELECT g AS n FROM generate_series(1, 2500) g");
