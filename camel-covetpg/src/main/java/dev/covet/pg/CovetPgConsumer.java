@@ -1,6 +1,7 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.ChunkCursor;
+import dev.covet.pg.client.CovetPgException;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
@@ -34,6 +35,8 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     private volatile boolean shutdownPending;
 
     private ParsedSql query;
+    /** With skipLocked: the statement that claims a chunk. */
+    private String claim;
     private List<Object> queryParams;
     private ParsedSql onConsume;
     private ParsedSql onConsumeFailed;
@@ -72,6 +75,9 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
             }
             queryParams.add(e.getParameters().get(name));
         }
+        if (e.isSkipLocked()) {
+            claim = claim(e);
+        }
         onConsume = parseOptional(e.getOnConsume());
         onConsumeFailed = parseOptional(e.getOnConsumeFailed());
         onConsumeBatchComplete = parseOptional(e.getOnConsumeBatchComplete());
@@ -82,6 +88,27 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         }
         shutdownPending = false;
         super.doStart();
+    }
+
+    /**
+     * The statement that claims a chunk: the user's query as a subquery, so that nothing in it (a
+     * trailing {@code -- comment}, a ';', its own LIMIT or FOR UPDATE) can cut the claim off. It is
+     * prepared at start, so a query that cannot be claimed (a UNION, an aggregate) fails there.
+     */
+    private String claim(CovetPgEndpoint e) {
+        String claim;
+        try {
+            claim = "SELECT * FROM (\n" + query.asSubquery() + "\n) AS covetpg_claim LIMIT " + e.getChunkSize() + " FOR UPDATE SKIP LOCKED";
+        } catch (IllegalArgumentException several) {
+            throw new IllegalArgumentException("The consumer's sql with skipLocked=true must be one query: " + several.getMessage(), several);
+        }
+        try (PgSession session = e.getComponent().client().openSession(e.getComponent().client().settings().commandTimeout())) {
+            session.prepareOnly(claim);
+        } catch (CovetPgException refused) {
+            throw new IllegalArgumentException("The consumer's sql cannot be claimed chunk by chunk with FOR UPDATE SKIP LOCKED"
+                    + " (skipLocked=true): " + refused.getMessage(), refused);
+        }
+        return claim;
     }
 
     private boolean mayGoOn() {
@@ -149,7 +176,6 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     /** Chunk after chunk claimed with FOR UPDATE SKIP LOCKED, each in its own transaction. */
     private int pollClaiming(PgClient client, PgSession session) throws Exception {
         CovetPgEndpoint e = getEndpoint();
-        String claim = query.sql() + " LIMIT " + e.getChunkSize() + " FOR UPDATE SKIP LOCKED";
         Progress progress = new Progress();
         while (mayGoOn()) {
             session.begin();

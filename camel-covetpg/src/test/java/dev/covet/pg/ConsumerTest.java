@@ -19,6 +19,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConsumerTest extends CovetPgTestSupport {
 
@@ -146,19 +148,24 @@ class ConsumerTest extends CovetPgTestSupport {
                 .hasStackTraceContaining(":#above").hasStackTraceContaining("parameters.above");
     }
 
-    @Test
-    void twoConsumersInTwoContextsWithSkipLockedProcessEveryRowExactlyOnce() throws Exception {
+    /**
+     * The claim must hold whatever the query ends with: a trailing line comment once turned
+     * {@code LIMIT n FOR UPDATE SKIP LOCKED} into a comment, and every consumer then routed every row.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", " -- newest first? no: oldest", ";", " /* the claim */ ;  -- done", " LIMIT 100000"})
+    void threeConsumersWithSkipLockedProcessEveryRowExactlyOnce(String ending) throws Exception {
         Set<Integer> seen = ConcurrentHashMap.newKeySet();
         List<Integer> duplicates = Collections.synchronizedList(new ArrayList<>());
-        List<AtomicInteger> shares = List.of(new AtomicInteger(), new AtomicInteger());
-        for (int i = 0; i < 2; i++) {
+        List<AtomicInteger> shares = List.of(new AtomicInteger(), new AtomicInteger(), new AtomicInteger());
+        for (int i = 0; i < 3; i++) {
             AtomicInteger share = shares.get(i);
             startContext(c -> c.setMaxPoolSize(2), new RouteBuilder() {
                 @Override
                 @SuppressWarnings("unchecked")
                 public void configure() {
-                    from("covetpg:query?sql=SELECT id FROM " + jobs + " WHERE state = 'new' ORDER BY id&skipLocked=true&chunkSize=50&delay=10"
-                            + "&onConsume=RAW(UPDATE " + jobs + " SET state = 'done' WHERE id = :#id)")
+                    from("covetpg:query?sql=RAW(SELECT id FROM " + jobs + " WHERE state = 'new' ORDER BY id" + ending
+                            + ")&skipLocked=true&chunkSize=50&delay=10&onConsume=RAW(UPDATE " + jobs + " SET state = 'done' WHERE id = :#id)")
                             .process(e -> {
                                 for (Map<String, Object> row : (List<Map<String, Object>>) e.getMessage().getBody(List.class)) {
                                     share.incrementAndGet();
@@ -166,7 +173,7 @@ class ConsumerTest extends CovetPgTestSupport {
                                         duplicates.add((Integer) row.get("id"));
                                     }
                                 }
-                                Thread.sleep(20); // slow enough that both consumers are at work at the same time
+                                Thread.sleep(20); // slow enough that the consumers are at work at the same time
                             });
                 }
             });
@@ -175,6 +182,15 @@ class ConsumerTest extends CovetPgTestSupport {
         assertThat(duplicates).isEmpty();
         assertThat(seen).hasSize(2500);
         assertThat(shares).as("rows each consumer took").allSatisfy(share -> assertThat(share.get()).isPositive());
+    }
+
+    @Test
+    void aQueryThatCannotBeClaimedWithSkipLockedFailsAtStart() {
+        assertThatThrownBy(() -> consume("covetpg:query?sql=RAW(SELECT id FROM " + jobs + "; DELETE FROM " + jobs + ")&skipLocked=true", c -> { }))
+                .hasStackTraceContaining("skipLocked=true must be one query");
+        assertThatThrownBy(() -> consume("covetpg:query?sql=RAW(SELECT id FROM " + jobs + " UNION SELECT 1)&skipLocked=true", c -> { }))
+                .hasStackTraceContaining("cannot be claimed chunk by chunk with FOR UPDATE SKIP LOCKED").hasStackTraceContaining("UNION");
+        assertThat(db.queryValue("SELECT count(*) FROM " + jobs)).isEqualTo(2500L);
     }
 
     @Test

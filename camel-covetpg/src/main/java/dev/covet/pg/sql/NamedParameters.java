@@ -20,9 +20,18 @@ public final class NamedParameters {
         int maxPositional = 0;
         int n = sql.length();
         int i = 0;
+        int semicolon = -1; // where the first ';' outside literals and comments is in the output
+        boolean codeAfterSemicolon = false;
         while (i < n) {
             char c = sql.charAt(i);
-            if (c == '\'' || c == '"') {
+            if (semicolon >= 0 && !Character.isWhitespace(c) && !startsComment(sql, i)) {
+                codeAfterSemicolon = true;
+            }
+            if (c == ';' && semicolon < 0) {
+                semicolon = out.length();
+                out.append(c);
+                i++;
+            } else if (c == '\'' || c == '"') {
                 int end = skipQuoted(sql, i, c);
                 out.append(sql, i, end);
                 i = end;
@@ -71,7 +80,12 @@ public final class NamedParameters {
             throw new IllegalArgumentException("The statement mixes named (:#" + names.get(0) + ") and positional ($"
                     + maxPositional + ") parameters; use one kind: " + sql);
         }
-        return new ParsedSql(out.toString(), List.copyOf(names), names.isEmpty() ? maxPositional : names.size());
+        return new ParsedSql(out.toString(), List.copyOf(names), names.isEmpty() ? maxPositional : names.size(),
+                codeAfterSemicolon ? ParsedSql.SEVERAL_STATEMENTS : semicolon);
+    }
+
+    private static boolean startsComment(String sql, int i) {
+        return i + 1 < sql.length() && ((sql.charAt(i) == '-' && sql.charAt(i + 1) == '-') || (sql.charAt(i) == '/' && sql.charAt(i + 1) == '*'));
     }
 
     private static int skipQuoted(String sql, int start, char quote) {
