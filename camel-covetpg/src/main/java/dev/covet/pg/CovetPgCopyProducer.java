@@ -59,6 +59,9 @@ public class CovetPgCopyProducer extends BulkProducer {
             case "out" -> true;
             default -> throw new IllegalArgumentException("Invalid direction '" + direction + "': allowed values are in, out");
         };
+        if (hasSql && dev.covet.pg.sql.NamedParameters.parse(e.getSql()).semicolon() == dev.covet.pg.sql.ParsedSql.SEVERAL_STATEMENTS) {
+            throw new IllegalArgumentException("Invalid sql: a COPY must be one statement, with nothing after a ';'");
+        }
         if (hasSql && !direction.equals(directionOf(e.getSql()))) {
             throw new IllegalArgumentException("direction=" + direction + " contradicts the sql, which is a COPY " + directionOf(e.getSql()));
         }

@@ -47,6 +47,28 @@ class BatchProducerTest extends CovetPgTestSupport {
     }
 
     @Test
+    void eachChunksSavepointIsReleasedSoThatALongBodyStacksNoSubtransactions() throws Exception {
+        CamelContext tx = newContext(c -> c.setMaxPoolSize(1), new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:load").transacted("covetpgTx")
+                        .to("covetpg:batch?batchSize=10&sql=INSERT INTO " + orders + " (id, customer) VALUES ($1, $2)")
+                        // the last chunk's savepoint must be gone: rolling back to it has nothing to go to
+                        .to("covetpg:query?sql=ROLLBACK TO SAVEPOINT covetpg_chunk");
+            }
+        });
+        tx.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
+        tx.start();
+        List<List<Object>> body = new ArrayList<>();
+        for (int i = 0; i < 35; i++) {
+            body.add(List.of(i, "c" + i));
+        }
+        Exchange out = tx.createProducerTemplate().send("direct:load", e -> e.getMessage().setBody(body));
+        assertThat(out.getException()).hasMessageContaining("3B001"); // savepoint does not exist
+        assertThat(rows()).isZero(); // and the route's transaction rolled back as a whole
+    }
+
+    @Test
     void namedParametersReadMapsAndBeans() {
         List<Object> body = List.of(Map.of("id", 1, "customer", "ada"), new Order(2, "grace"));
         Exchange out = send(context, "covetpg:batch?sql=INSERT INTO " + orders + " (id, customer) VALUES (:#id, :#customer)", body);

@@ -252,6 +252,9 @@ class CopyProducerTest extends CovetPgTestSupport {
                 .rootCause().hasMessageContaining("Invalid table");
         Exchange binaryWithSql = send(context, "covetpg:copy?format=binary&sql=COPY " + t + " FROM STDIN (FORMAT binary)", List.of(List.of(1)));
         assertThat(binaryWithSql.getException()).hasMessageContaining("binary").hasMessageContaining("table");
+        // a second statement after the COPY would hang: the server answers it only after copy data that never comes
+        assertThatThrownBy(() -> send(context, "covetpg:copy?sql=RAW(COPY " + t + " FROM STDIN; COPY " + t + " FROM STDIN)", List.of()))
+                .rootCause().hasMessageContaining("a COPY must be one statement");
         String arrays = table("copy_arrays");
         db.execute("CREATE TABLE " + arrays + " (tags text[])");
         Exchange binaryArrays = send(context, "covetpg:copy?format=binary&table=" + arrays, List.of(List.of(List.of("a"))));

@@ -116,6 +116,9 @@ public final class BatchLoader {
             long written = statement.write(session, chunk);
             if (mode == Mode.PER_CHUNK) {
                 session.commit();
+            } else {
+                // pipelined with the next chunk: without it a body of many chunks stacks a subtransaction per chunk
+                session.connection().query("RELEASE SAVEPOINT " + CHUNK_SAVEPOINT).execute();
             }
             return written;
         } catch (CovetPgException failure) {

@@ -141,6 +141,10 @@ final class CopySession {
         if (head.length() < 5 || !head.substring(0, 5).toUpperCase(Locale.ROOT).matches("COPY\\s")) {
             throw new IllegalArgumentException("Not a COPY statement (it must begin with COPY): " + describe(sql));
         }
+        // a second statement after the COPY would wait for ever: the server answers it only after the copy data
+        if (dev.covet.pg.sql.NamedParameters.parse(sql).semicolon() == dev.covet.pg.sql.ParsedSql.SEVERAL_STATEMENTS) {
+            throw new IllegalArgumentException("A COPY must be one statement, with nothing after a ';': " + describe(sql));
+        }
     }
 
     /** On the connection's context: the only place where no other command can get between the check and the send. */
