@@ -37,6 +37,20 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
             throw new IllegalArgumentException("Invalid url '" + redact(url)
                     + "': it must start with postgresql:// (as libpq's connection URIs do)");
         }
+        // the user info first, so that no message quotes a part of it: a '/' or '?' in a password
+        // (which a URI must percent-encode) would otherwise end the host part early
+        int authorityEnd = indexOfAny(rest, "/?");
+        int lastAt = rest.lastIndexOf('@');
+        // an '@' after the host part is allowed only in a query value (application_name=etl@box)
+        int queryStart = rest.indexOf('?');
+        boolean inQueryValue = queryStart >= 0 && queryStart < lastAt && rest.substring(queryStart, lastAt).indexOf('=') >= 0;
+        if (lastAt > authorityEnd && authorityEnd >= 0 && !inQueryValue) {
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': a '/' or '?' comes before the '@' that ends the user"
+                    + " name and password; percent-encode them there (%2F, %3F), as libpq's URIs require");
+        }
+        // an '@' in the query (application_name=etl@box) is allowed, but then a part that fails to
+        // parse may be a password's, and is not quoted
+        boolean quote = lastAt < 0 || authorityEnd < 0 || lastAt < authorityEnd;
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
@@ -56,8 +70,8 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
             String userInfo = rest.substring(0, at);
             rest = rest.substring(at + 1);
             int colon = userInfo.indexOf(':');
-            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
-            password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
+            user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo, "user name", url);
+            password = colon >= 0 ? decode(userInfo.substring(colon + 1), "password", url) : null;
         }
         String[] hostParts = rest.split(",", -1);
         String host = null;
@@ -65,15 +79,15 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
         if (!hostParts[0].isEmpty()) {
             String first = hostParts[0];
             boolean hasPort = first.startsWith("[") ? first.contains("]:") : first.contains(":");
-            HostPort parsed = parseHost(first, url);
+            HostPort parsed = parseHost(first, url, quote);
             host = parsed.host();
             port = hasPort ? parsed.port() : null;
         }
         java.util.List<HostPort> moreHosts = new java.util.ArrayList<>();
         for (int i = 1; i < hostParts.length; i++) {
-            moreHosts.add(parseHost(hostParts[i], url));
+            moreHosts.add(parseHost(hostParts[i], url, quote));
         }
-        String database = path == null || path.isEmpty() ? null : decode(path);
+        String database = path == null || path.isEmpty() ? null : decode(path, "database", url);
 
         Map<String, String> params = new LinkedHashMap<>();
         if (query != null && !query.isEmpty()) {
@@ -82,8 +96,8 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
                     continue;
                 }
                 int eq = pair.indexOf('=');
-                String key = decode(eq >= 0 ? pair.substring(0, eq) : pair);
-                String value = eq >= 0 ? decode(pair.substring(eq + 1)) : "";
+                String key = decode(eq >= 0 ? pair.substring(0, eq) : pair, "parameters", url);
+                String value = eq >= 0 ? decode(pair.substring(eq + 1), "parameters", url) : "";
                 if (!KEYS.contains(key)) {
                     throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unknown parameter '" + key
                             + "'; allowed parameters are " + String.join(", ", KEYS.stream().sorted().toList())
@@ -116,15 +130,16 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
     }
 
     /** One host of the URI's host list; a host without a port gets PostgreSQL's default, as in libpq. */
-    private static HostPort parseHost(String text, String url) {
+    private static HostPort parseHost(String text, String url, boolean quote) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("Invalid url '" + redact(url) + "': an empty host in the host list");
         }
         try {
             HostPort h = HostPort.parse(text, 5432, "host");
-            return new HostPort(decode(h.host()), h.port());
+            return new HostPort(decode(h.host(), "host", url), h.port());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': " + e.getMessage());
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': "
+                    + (quote ? e.getMessage() : "its host part is not host[:port]"));
         }
     }
 
@@ -141,8 +156,23 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
         }
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    /** A part of the URI with its %XX escapes decoded; a bad escape fails without quoting the part (it may be a password). */
+    private static String decode(String s, String part, String url) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': the " + part + " has a '%' that starts no %XX escape;"
+                    + " write a '%' itself as %25");
+        }
+    }
+
+    private static int indexOfAny(String s, String chars) {
+        for (int i = 0; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The URL with any password replaced by {@code xxxxxx}, for messages and logs. */
@@ -152,13 +182,13 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
         }
         String s = url.replaceAll("(?i)(password=)[^&]*", "$1xxxxxx");
         int scheme = s.indexOf("://");
+        // the last '@' ends the user info, wherever a '/' or '?' in an unencoded password put it
         int at = s.lastIndexOf('@');
         if (scheme >= 0 && at > scheme) {
             String userInfo = s.substring(scheme + 3, at);
             int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                s = s.substring(0, scheme + 3) + userInfo.substring(0, colon) + ":xxxxxx" + s.substring(at);
-            }
+            boolean plain = colon >= 0 && indexOfAny(userInfo.substring(0, colon), "/?") < 0;
+            s = s.substring(0, scheme + 3) + (plain ? userInfo.substring(0, colon) + ":xxxxxx" : colon < 0 ? userInfo : "xxxxxx") + s.substring(at);
         }
         return s;
     }
