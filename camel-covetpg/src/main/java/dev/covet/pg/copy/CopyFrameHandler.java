@@ -29,6 +29,12 @@ final class CopyFrameHandler extends ChannelDuplexHandler {
     private static final byte COPY_DONE = 'c';
     private static final byte ERROR_RESPONSE = 'E';
     private static final byte READY_FOR_QUERY = 'Z';
+    private static final byte COMMAND_COMPLETE = 'C';
+    /**
+     * The largest message a server can send: PostgreSQL allocates nothing above 1 GiB (MaxAllocSize),
+     * so a longer CopyData is not from a server, and waiting for it would buffer it all here.
+     */
+    static final int MAX_MESSAGE = (1 << 30) + 1024;
 
     private final CopySession session;
     private final boolean expectCopyIn;
@@ -124,6 +130,12 @@ final class CopyFrameHandler extends ChannelDuplexHandler {
                 buf.readerIndex(buf.writerIndex());
                 return;
             }
+            if (length > MAX_MESSAGE) {
+                // nothing a server sends: close rather than buffer it (the COPY fails as the connection closes)
+                ctx.close();
+                buf.readerIndex(buf.writerIndex());
+                return;
+            }
             if (buf.readableBytes() < 1 + length) {
                 break;
             }
@@ -151,6 +163,10 @@ final class CopyFrameHandler extends ChannelDuplexHandler {
                     return;
                 }
                 default -> {
+                    if (type == COMMAND_COMPLETE) {
+                        // "COPY n": read here as a long, where the driver's int wraps above 2^31-1 rows
+                        session.commandComplete(buf.toString(start + 5, Math.max(0, length - 5), java.nio.charset.StandardCharsets.US_ASCII));
+                    }
                     if (type == ERROR_RESPONSE) {
                         // the server has left copy mode; anything we still send would be ignored
                         ended = true;

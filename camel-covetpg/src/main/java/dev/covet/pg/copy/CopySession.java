@@ -69,6 +69,8 @@ final class CopySession {
     private final CompletableFuture<Start> response = new CompletableFuture<>();
     /** The statement's outcome: the server's row count, or the failure (a PgException from the server). */
     private final CompletableFuture<Long> completion = new CompletableFuture<>();
+    /** The row count of the CommandComplete tag, as a long; -1 until it came. */
+    private volatile long copied = -1;
     private volatile boolean failing;
 
     // event loop only
@@ -186,7 +188,7 @@ final class CopySession {
             result.onComplete(ar -> onEventLoop(() -> {
                 detach();
                 if (ar.succeeded()) {
-                    completion.complete((long) ar.result().rowCount());
+                    completion.complete(copied >= 0 ? copied : (long) ar.result().rowCount());
                 } else {
                     completion.completeExceptionally(ar.cause());
                 }
@@ -246,6 +248,23 @@ final class CopySession {
 
     void batchEnd() {
         sink.batchEnd();
+    }
+
+    /** The server's CommandComplete tag, e.g. {@code COPY 3000000000}. */
+    void commandComplete(String tag) {
+        copied = rowCount(tag);
+    }
+
+    /** The row count of a COPY's CommandComplete tag, as a long; -1 when the tag has none. */
+    static long rowCount(String tag) {
+        if (tag.startsWith("COPY ")) {
+            try {
+                return Long.parseLong(tag.substring(5).trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     void errorResponse() {

@@ -23,7 +23,7 @@
  * and run after it. Always end a stream (finish, abort, read to -1, or close): until then the
  * connection belongs to the COPY.
  *
- * <p>Known limits: a row count above 2^31-1 is misreported (Vert.x parses it into an int); COPY BOTH
+ * <p>Known limits: COPY BOTH
  * (replication) is refused; a statement must be a single COPY. Closing a copy-out before its end
  * cancels it; when the COPY ended on its own before the cancel took effect, the connection is
  * closed (the pool opens another), because the cancel request still on its way would hit the next
