@@ -30,7 +30,7 @@ abstract class BulkProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         if (Context.isOnEventLoopThread()) {
-            getEndpoint().getComponent().runOnCompletionThread(() -> {
+            getEndpoint().getComponent().runBlocking(() -> {
                 runCatching(exchange);
                 callback.done(false);
             });

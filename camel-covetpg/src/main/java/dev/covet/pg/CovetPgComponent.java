@@ -42,6 +42,7 @@ public class CovetPgComponent extends DefaultComponent {
     private boolean ownsVertx;
     private PgClient client;
     private ExecutorService completionExecutor;
+    private ExecutorService blockingExecutor;
     private CovetPgHealthCheck healthCheck;
     private AutoCloseable meters;
 
@@ -106,6 +107,21 @@ public class CovetPgComponent extends DefaultComponent {
         profile.setAllowCoreThreadTimeOut(true);
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         completionExecutor = getCamelContext().getExecutorServiceManager().newThreadPool(this, "CovetPgCompletion", profile);
+        // Work that waits on the database (a whole batch or COPY, the start of a route transaction)
+        // when it is called on an event loop: never on the completion threads, which every route
+        // continuation needs. If it waited there for connections that transactions hold, those
+        // transactions' own continuations would queue behind it, and nothing could finish. As many
+        // threads as connections can serve; the rest wait in the queue, holding nothing.
+        ThreadPoolProfile blocking = new ThreadPoolProfile("covetpg-blocking");
+        int blockingThreads = Math.max(2, settings.maxPoolSize() * settings.hosts().size());
+        blocking.setPoolSize(blockingThreads);
+        blocking.setMaxPoolSize(blockingThreads);
+        blocking.setMaxQueueSize(Integer.MAX_VALUE);
+        blocking.setKeepAliveTime(60L);
+        blocking.setTimeUnit(TimeUnit.SECONDS);
+        blocking.setAllowCoreThreadTimeOut(true);
+        blocking.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        blockingExecutor = getCamelContext().getExecutorServiceManager().newThreadPool(this, "CovetPgBlocking", blocking);
         try {
             client.start().toCompletionStage().toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -167,6 +183,10 @@ public class CovetPgComponent extends DefaultComponent {
             getCamelContext().getExecutorServiceManager().shutdown(completionExecutor);
             completionExecutor = null;
         }
+        if (blockingExecutor != null) {
+            getCamelContext().getExecutorServiceManager().shutdown(blockingExecutor);
+            blockingExecutor = null;
+        }
         super.doStop();
     }
 
@@ -210,10 +230,28 @@ public class CovetPgComponent extends DefaultComponent {
      * on an event loop, with a clear error).
      */
     public void runOnCompletionThread(Runnable task) {
-        ExecutorService executor = completionExecutor;
+        run(completionExecutor, task);
+    }
+
+    /**
+     * Runs {@code task}, which waits on the database, off the event loop that called it and off
+     * the completion threads (see where the pool is made); as {@link #runOnCompletionThread} while stopping.
+     */
+    public void runBlocking(Runnable task) {
+        run(blockingExecutor, task);
+    }
+
+    /**
+     * Runs {@code task} on {@code executor} inside a Camel reactive loop of that thread: the steps
+     * of a transacted exchange are queued to run on the thread that runs the exchange, and only a
+     * running loop drains that queue. (Run bare, a route transaction started from an event loop
+     * never got past its BEGIN.)
+     */
+    private void run(ExecutorService executor, Runnable task) {
+        org.apache.camel.spi.ReactiveExecutor reactive = getCamelContext().getCamelContextExtension().getReactiveExecutor();
         if (executor != null) {
             try {
-                executor.execute(task);
+                executor.execute(() -> reactive.scheduleMain(task));
                 return;
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
                 // the pool is shutting down: finish below

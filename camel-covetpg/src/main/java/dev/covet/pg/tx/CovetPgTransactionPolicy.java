@@ -63,7 +63,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             }
             if (Context.isOnEventLoopThread()) {
                 // starting a transaction waits for a connection: never on an event loop
-                component.runOnCompletionThread(() -> process(exchange, callback));
+                component.runBlocking(() -> process(exchange, callback));
                 return false;
             }
             PgSession session;
@@ -96,7 +96,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
                 // closing what uses the transaction (a COPY, a cursor) may wait.
                 Runnable end = () -> end(exchange, session).onComplete(v -> component.runOnCompletionThread(() -> callback.done(false)));
                 if (Context.isOnEventLoopThread()) {
-                    component.runOnCompletionThread(end);
+                    component.runBlocking(end);
                 } else {
                     end.run();
                 }
