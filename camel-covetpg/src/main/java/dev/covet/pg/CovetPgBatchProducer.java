@@ -63,6 +63,7 @@ public class CovetPgBatchProducer extends BulkProducer {
         if (items.hasNext()) {
             PgSession transaction = transaction(exchange);
             PgSession session = transaction != null ? transaction : openSession(false);
+            session.limitStatements(e.ownQueryTimeoutMillis());
             try {
                 BatchLoader.ChunkStatement chunkStatement;
                 Iterator<List<Object>> sets;
@@ -80,6 +81,8 @@ public class CovetPgBatchProducer extends BulkProducer {
             } finally {
                 if (transaction == null) {
                     session.close();
+                } else {
+                    session.unlimitStatements();
                 }
             }
         }

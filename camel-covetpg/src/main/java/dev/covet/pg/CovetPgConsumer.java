@@ -145,9 +145,10 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     @Override
     protected int poll() throws Exception {
         PgClient client = getEndpoint().getComponent().client();
-        try (PgSession session = client.openSession(client.settings().commandTimeout(),
+        try (PgSession session = client.openSession(getEndpoint().commandTimeoutMillis(),
                 // claiming rows writes; a cursor only reads
                 getEndpoint().isSkipLocked() ? ReadFrom.PRIMARY : getEndpoint().readFrom()).usedBy(getEndpoint().describe())) {
+            session.limitStatements(getEndpoint().ownQueryTimeoutMillis());
             return getEndpoint().isSkipLocked() ? pollClaiming(client, session) : pollCursor(client, session);
         }
     }

@@ -108,6 +108,7 @@ public class CovetPgCopyProducer extends BulkProducer {
     protected void run(Exchange exchange) throws Exception {
         PgSession transaction = transaction(exchange);
         PgSession session = transaction != null ? transaction : openSession(out);
+        session.limitStatements(getEndpoint().ownQueryTimeoutMillis());
         boolean handedOver = false;
         try {
             if (!supportChecked) {
@@ -130,6 +131,8 @@ public class CovetPgCopyProducer extends BulkProducer {
         } finally {
             if (!handedOver && transaction == null) {
                 session.close();
+            } else if (!handedOver) {
+                session.unlimitStatements();
             }
         }
     }
@@ -338,6 +341,8 @@ public class CovetPgCopyProducer extends BulkProducer {
                 } finally {
                     if (session != null) {
                         session.close();
+                    } else {
+                        reportTo.unlimitStatements(); // a route transaction's: its later statements take the default again
                     }
                 }
             }

@@ -227,4 +227,14 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     public Long getCommandTimeout() { return commandTimeout; }
     /** Overrides the component's commandTimeout. */
     public void setCommandTimeout(Long commandTimeout) { this.commandTimeout = commandTimeout; }
+
+    /** The limit on each operation of this endpoint in ms: its own commandTimeout, else the component's. */
+    long commandTimeoutMillis() {
+        return commandTimeout != null ? commandTimeout : getComponent().client().settings().commandTimeout();
+    }
+
+    /** This endpoint's own queryTimeout in ms, or -1 when it takes the component's (set on every connection). */
+    long ownQueryTimeoutMillis() {
+        return queryTimeout != null ? queryTimeout : -1;
+    }
 }

@@ -72,7 +72,8 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             PgClient client = e.getComponent().client();
             PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
             if (e.getOutputType() == CovetPgOutputType.StreamList) {
-                client.openCursor(statement.sql(), params, e.getFetchSize(), transaction, e.describe(), e.readFrom())
+                client.openCursor(statement.sql(), params, e.getFetchSize(), e.ownQueryTimeoutMillis(), e.commandTimeoutMillis(), transaction,
+                                e.describe(), e.readFrom())
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> {
                             if (transaction != null) {
                                 transaction.closeBeforeEnd(ar.result());

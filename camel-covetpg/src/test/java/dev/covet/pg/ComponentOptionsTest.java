@@ -127,7 +127,7 @@ class ComponentOptionsTest extends CovetPgTestSupport {
             c.setCommandTimeout(400);
         });
         Exchange slow = send(context, "covetpg:query?sql=SELECT pg_sleep(30)", null);
-        assertThat(slow.getException()).isInstanceOf(CovetPgTimeoutException.class).hasMessageContaining("commandTimeout=400ms");
+        assertThat(slow.getException()).isInstanceOf(dev.covet.pg.client.CovetPgUnknownOutcomeException.class).hasMessageContaining("commandTimeout=400ms");
         // cancelled on the server, not just abandoned by the client
         await(() -> (Long) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + app
                 + "' AND state = 'active' AND query LIKE '%pg_sleep%'") == 0L, "pg_sleep is cancelled");

@@ -129,8 +129,21 @@ public final class BatchLoader {
             if (mode == Mode.PER_CHUNK) {
                 session.begin();
             }
+            if (failure instanceof CovetPgTimeoutException) {
+                // a limit ran out, no row was refused: replaying the chunk row by row would only run out again
+                throw new CovetPgTimeoutException("Batch failed in parameter sets " + firstIndex + ".." + (firstIndex + chunk.size() - 1)
+                        + ": " + failure.getMessage() + "; " + outcome(committedBefore), failure, failure.getSqlState());
+            }
             throw locate(chunk, firstIndex, failure, committedBefore);
         }
+    }
+
+    private String outcome(long committedBefore) {
+        return switch (mode) {
+            case WHOLE_BODY -> "nothing was written (one transaction for the whole body)";
+            case JOINED -> "nothing of this batch was written (undone inside the route's transaction)";
+            case PER_CHUNK -> committedBefore + " row(s) from earlier chunks stay committed (transacted=false)";
+        };
     }
 
     /** Replays the chunk set by set until the server refuses one, and names it. */
@@ -148,12 +161,7 @@ public final class BatchLoader {
         }
         String where = failedAt >= 0 ? "at parameter set " + failedAt + " (counting from 0)"
                 : "in parameter sets " + firstIndex + ".." + (firstIndex + chunk.size() - 1);
-        String outcome = switch (mode) {
-            case WHOLE_BODY -> "nothing was written (one transaction for the whole body)";
-            case JOINED -> "nothing of this batch was written (undone inside the route's transaction)";
-            case PER_CHUNK -> committedBefore + " row(s) from earlier chunks stay committed (transacted=false)";
-        };
-        return new CovetPgException("Batch failed " + where + ": " + cause.getMessage() + "; " + outcome, cause,
+        return new CovetPgException("Batch failed " + where + ": " + cause.getMessage() + "; " + outcome(committedBefore), cause,
                 cause.getSqlState(), cause.getDetail(), cause.getHint(), cause.getConstraint(), cause.getSchema(),
                 cause.getTable(), cause.getColumn());
     }

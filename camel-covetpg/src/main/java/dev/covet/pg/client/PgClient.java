@@ -1,6 +1,7 @@
 package dev.covet.pg.client;
 
 import dev.covet.pg.wire.BoundParameters;
+import dev.covet.pg.wire.SocketAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -93,7 +94,9 @@ public final class PgClient {
                 return Future.failedFuture(PgErrors.translate(e, settings, what));
             }
             for (int i = 0; i < settings.minPoolSize(); i++) {
-                opened.add(acquire(primary).compose(lease -> lease.connection().query("SELECT 1").execute()
+                // bounded by connectTimeout, not acquireTimeout: a fail-fast acquireTimeout is about
+                // waiting for a busy pool, and must not fail a start on a server slow to accept
+                opened.add(acquire(primary, settings.connectTimeout()).compose(lease -> lease.connection().query("SELECT 1").execute()
                         .map(rows -> lease)
                         .onFailure(e -> lease.release())));
             }
@@ -104,10 +107,10 @@ public final class PgClient {
             if (ar.failed()) {
                 Throwable first = opened.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(ar.cause());
                 if (first instanceof CovetPgPoolExhaustedException) {
-                    // nothing held a connection yet: opening them took longer than acquireTimeout
+                    // nothing held a connection yet: opening them took longer than connectTimeout
                     return Future.failedFuture(new CovetPgConnectionException("Opening minPoolSize=" + settings.minPoolSize()
-                            + " connections to " + settings.target() + " took longer than acquireTimeout=" + settings.acquireTimeout()
-                            + "ms; raise acquireTimeout (or lower minPoolSize) if the server is slow to accept connections", first));
+                            + " connections to " + settings.target() + " took longer than connectTimeout=" + settings.connectTimeout()
+                            + "ms; raise connectTimeout (or lower minPoolSize) if the server is slow to accept connections", first));
                 }
                 return Future.failedFuture(PgErrors.translate(first, settings, what));
             }
@@ -135,13 +138,20 @@ public final class PgClient {
         Promise<QueryResult> result = Promise.promise();
         AtomicReference<Lease> held = new AtomicReference<>();
         long timer = commandTimeout > 0 ? vertx.setTimer(commandTimeout, id -> {
-            if (result.tryFail(new CovetPgTimeoutException("The operation did not finish within commandTimeout="
-                    + commandTimeout + "ms while " + describe(sql, queryTimeout) + " (pool: " + statistics() + ")", null, null))) {
-                Lease lease = held.get();
-                if (lease != null) {
-                    // stop the statement on the server; its failure then gives the connection back
-                    lease.cancel();
-                }
+            Lease lease = held.get();
+            Lease.InFlight state = lease == null ? Lease.InFlight.NONE : lease.cancelIfRunning();
+            if (state == Lease.InFlight.SUCCEEDED) {
+                return; // it has just succeeded: that is the answer
+            }
+            String limit = "The operation did not finish within commandTimeout=" + commandTimeout + "ms while " + describe(sql, queryTimeout)
+                    + " (pool: " + statistics() + ")";
+            if (state == Lease.InFlight.RUNNING && session == null) {
+                // sent and cancelled, but it may have committed before the cancel arrived
+                result.tryFail(new CovetPgUnknownOutcomeException(limit + "; the statement had been sent and was cancelled, so it may or"
+                        + " may not have taken effect, and it was not retried; check the data before running it again", null));
+            } else {
+                // not sent yet, or inside a route transaction, which the failure rolls back
+                result.tryFail(new CovetPgTimeoutException(limit, null, null));
             }
         }) : -1;
         if (timer >= 0) {
@@ -149,7 +159,9 @@ public final class PgClient {
         }
         java.util.function.Function<Lease, Future<QueryResult>> statement = lease -> {
             boolean autocommit = session == null || !session.inTransaction();
+            lease.started();
             Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, bound, queryTimeout, autocommit));
+            executed.onComplete(ar -> lease.ended(ar.cause()));
             return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
         };
         if (session != null) {
@@ -202,26 +214,36 @@ public final class PgClient {
      *
      * @param origin names the endpoint for the slow-query log
      */
-    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, PgSession session, String origin, ReadFrom readFrom) {
+    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, long queryTimeout, long commandTimeout, PgSession session,
+                                        String origin, ReadFrom readFrom) {
         BoundParameters tuple = BoundParameters.of(params);
-        String what = describe(sql, -1);
+        String what = describe(sql, queryTimeout);
+        boolean ownLimit = queryTimeout >= 0 && queryTimeout != settings.queryTimeout();
         if (session != null) {
             SqlConnection connection = session.lease().connection();
+            if (ownLimit) {
+                // for the cursor's fetches only: its close sets the transaction's default back
+                connection.query("SET LOCAL statement_timeout = " + queryTimeout).execute();
+            }
             return timed("cursor open", origin, sql, () -> connection.prepare(sql))
-                    .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what, commit -> Future.succeededFuture()))
+                    .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, session.lease()::abandon,
+                            commit -> ownLimit ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute() : Future.succeededFuture()))
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
                             : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
         }
         java.util.function.Function<Lease, Future<RowCursor>> open = lease -> lease.connection().begin()
+                // the transaction is the cursor's own: a limit of its own ends with it
+                .compose(tx -> (ownLimit ? lease.connection().query("SET LOCAL statement_timeout = " + queryTimeout).execute()
+                        : Future.succeededFuture()).map(tx))
                 .compose(tx -> timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
-                        .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, what,
+                        .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, lease::abandon,
                                 // the cursor's own transaction and connection end with it
                                 commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
                         .onFailure(e -> tx.rollback()))
                 .onFailure(e -> lease.release());
         Promise<RowCursor> result = Promise.promise();
         // a transaction that never committed: opening again is harmless whatever happened
-        new Attempts<>("cursor open", () -> what, readFrom, true, open, result, settings.commandTimeout(), new AtomicReference<>()).next();
+        new Attempts<>("cursor open", () -> what, readFrom, true, open, result, commandTimeout, new AtomicReference<>()).next();
         return result.future();
     }
 
@@ -287,12 +309,17 @@ public final class PgClient {
      * arrives after its caller gave up goes straight back to the pool.
      */
     private Future<Lease> acquire(Node node) {
+        return acquire(node, settings.acquireTimeout());
+    }
+
+    /** As {@link #acquire(Node)}, waiting at most {@code limit} ms (0: no limit). */
+    private Future<Lease> acquire(Node node, long limit) {
         if (io.vertx.core.Vertx.currentContext() == null) {
             // From a route thread, each of the steps below (the timer, the pool's answer, its
             // cancel) would be a hand-off to the event loop of its own, each a wake-up; one hop
             // first makes them plain calls there. It halved the client CPU per statement.
             Promise<Lease> moved = Promise.promise();
-            home.runOnContext(v -> acquire(node).onComplete(moved));
+            home.runOnContext(v -> acquire(node, limit).onComplete(moved));
             return moved.future();
         }
         if (node.breaker.isOpen()) {
@@ -301,7 +328,6 @@ public final class PgClient {
         waiting.incrementAndGet();
         long asked = System.nanoTime();
         Promise<Lease> result = Promise.promise();
-        long limit = settings.acquireTimeout();
         long timer = limit > 0 ? vertx.setTimer(limit, id -> {
             if (result.tryFail(PgErrors.poolExhausted(node.settings, statistics()))) {
                 timeouts.incrementAndGet();
@@ -508,8 +534,10 @@ public final class PgClient {
             size += node.pool.size();
         }
         int used = inUse.get();
-        return new PoolStatistics(size, used, Math.max(0, size - used), waiting.get(), settings.maxPoolSize() * cluster.nodes().size(),
-                acquired.get(), timeouts.get());
+        int waiters = waiting.get();
+        // the pool's size counts connections still being opened: while anyone waits, none is idle
+        int idle = waiters > 0 ? 0 : Math.max(0, size - used);
+        return new PoolStatistics(size, used, idle, waiters, settings.maxPoolSize() * cluster.nodes().size(), acquired.get(), timeouts.get());
     }
 
     /**
@@ -721,10 +749,17 @@ public final class PgClient {
 
     /** A connection lent by the pool of one server (or a share of one, see {@link Pipeline}), given back exactly once. */
     final class Lease {
+        /** Where the statement on the connection is, as a commandTimeout sees it. */
+        enum InFlight { NONE, RUNNING, SUCCEEDED, FAILED }
+
         private final SqlConnection connection;
         private final Node node;
         private final Shared shared;
         private final AtomicBoolean released = new AtomicBoolean();
+        private InFlight state = InFlight.NONE;
+        private boolean cancelSent;
+        /** A cancel may still be on its way to the backend, or the connection is in a state no one should inherit. */
+        private boolean dropOnRelease;
 
         Lease(SqlConnection connection, Node node) {
             this(connection, node, null);
@@ -750,12 +785,80 @@ public final class PgClient {
                 return Future.succeededFuture();
             }
             inUse.decrementAndGet();
+            if (mustDrop()) {
+                closeSocket(); // the pool sees it closed and opens another
+            }
             return connection.close();
         }
 
-        void cancel() {
+        /** A statement has been handed to the driver on this connection. */
+        synchronized void started() {
+            state = InFlight.RUNNING;
+        }
+
+        /**
+         * The statement ended ({@code failure} null on success). When a cancel was sent and did not
+         * end it (no SQLSTATE 57014), the request may still reach the backend later and cancel
+         * whatever its next user runs: the connection is then dropped, never lent again.
+         */
+        synchronized void ended(Throwable failure) {
+            state = failure == null ? InFlight.SUCCEEDED : InFlight.FAILED;
+            if (cancelSent && !(failure instanceof io.vertx.pgclient.PgException pg && "57014".equals(pg.getSqlState()))) {
+                dropOnRelease = true;
+            }
+        }
+
+        /**
+         * Cancels the statement in flight, if one is, and says where it was. A statement that does
+         * not stop within connectTimeout (10 s when that is 0) of the cancel (a half-open connection)
+         * has its connection closed, which ends it here too.
+         */
+        synchronized InFlight cancelIfRunning() {
+            if (state == InFlight.RUNNING) {
+                cancelSent = true;
+                if (connection instanceof PgConnection pg) {
+                    pg.cancelRequest();
+                }
+                long grace = node.settings.connectTimeout() > 0 ? node.settings.connectTimeout() : 10_000;
+                vertx.setTimer(grace, id -> {
+                    if (stillRunning()) {
+                        closeSocket();
+                    }
+                });
+            }
+            return state;
+        }
+
+        /**
+         * Gives up on whatever runs on the connection now (a caller stopped waiting for it): cancels
+         * it on the server and drops the connection when it is given back.
+         */
+        synchronized void abandon() {
+            cancelSent = true;
+            dropOnRelease = true;
             if (connection instanceof PgConnection pg) {
                 pg.cancelRequest();
+            }
+        }
+
+        private synchronized boolean stillRunning() {
+            return state == InFlight.RUNNING;
+        }
+
+        private synchronized boolean mustDrop() {
+            return dropOnRelease;
+        }
+
+        /** Whether the connection will be dropped, not lent again, when it is given back. */
+        synchronized boolean dropsOnRelease() {
+            return dropOnRelease;
+        }
+
+        private void closeSocket() {
+            try {
+                SocketAccess.pipeline(connection).channel().close();
+            } catch (RuntimeException e) {
+                // already closed or not reachable: then it is not lent again either
             }
         }
     }

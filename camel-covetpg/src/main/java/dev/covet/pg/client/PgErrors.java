@@ -133,7 +133,8 @@ final class PgErrors {
                     + m, pg, state);
         }
         if ("57014".equals(state)) {
-            String why = settings.queryTimeout() > 0 || what.contains("queryTimeout")
+            // the server says which: "canceling statement due to statement timeout" or "... due to user request"
+            String why = String.valueOf(pg.getErrorMessage()).contains("statement timeout")
                     ? "the statement ran longer than its queryTimeout and the server cancelled it"
                     : "the statement was cancelled";
             return new CovetPgTimeoutException(why + ": " + m + " while " + what, pg, state);

@@ -28,9 +28,8 @@ final class PgOptionsFactory {
             o.setPreparedStatementCacheMaxSize(s.statementCacheSize());
             o.setPreparedStatementCacheSqlLimit(s.maxCacheableStatementSize());
         }
-        if (s.connectTimeout() > 0) {
-            o.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, s.connectTimeout()));
-        }
+        // 0 is "as long as the operating system lets a connect take" for Netty too, not Vert.x's 60 s default
+        o.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, s.connectTimeout()));
         // Setting any property replaces the driver's defaults (DateStyle, client_encoding, ...), so
         // start from them and add ours.
         o.setProperties(new java.util.HashMap<>(PgConnectOptions.DEFAULT_PROPERTIES));

@@ -19,6 +19,8 @@ public final class PgSession implements AutoCloseable {
     private final PgClient.Lease lease;
     private final long commandTimeout;
     private boolean inTransaction;
+    /** What sets statement_timeout back after {@link #limitStatements}, or null. */
+    private volatile String restoreTimeout;
     private volatile String origin;
     private final java.util.List<AutoCloseable> endWithTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -71,6 +73,37 @@ public final class PgSession implements AutoCloseable {
     public ChunkCursor openCursor(String sql, List<?> params, int chunkSize, int ahead) {
         io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
         return new ChunkCursor(this, ps, ps.cursor(BoundParameters.of(params)), chunkSize, ahead);
+    }
+
+    /**
+     * Sets the server's statement_timeout to {@code millis} (an endpoint's own queryTimeout) for
+     * the statements that follow, until {@link #unlimitStatements()} or {@link #close()}; -1, or the
+     * component's queryTimeout, changes nothing. Inside a transaction it is SET LOCAL, and set back
+     * to the default after, so that the transaction's later statements do not inherit it; on a
+     * connection of the session's own it is SET, and RESET before the connection goes back.
+     */
+    public void limitStatements(long millis) {
+        if (millis < 0 || millis == client.settings().queryTimeout() || restoreTimeout != null) {
+            return;
+        }
+        restoreTimeout = inTransaction ? "SET LOCAL statement_timeout TO DEFAULT" : "RESET statement_timeout";
+        // pipelined before the next statement: no round trip of its own
+        lease.connection().query((inTransaction ? "SET LOCAL" : "SET") + " statement_timeout = " + millis).execute();
+    }
+
+    /** Undoes {@link #limitStatements}, if it set anything. */
+    public void unlimitStatements() {
+        String restore = restoreTimeout;
+        restoreTimeout = null;
+        if (restore == null || lease.dropsOnRelease()) {
+            return;
+        }
+        try {
+            await(lease.connection().query(restore).execute(), "restoring statement_timeout");
+        } catch (CovetPgException e) {
+            // the transaction failed and ends with the default anyway, or the connection did and is dropped
+            lease.abandon();
+        }
     }
 
     /** Lets the server parse and analyze {@code sql} without running it, so that a statement is checked at start. */
@@ -239,9 +272,20 @@ public final class PgSession implements AutoCloseable {
         }
     }
 
-    /** Waits for a future of this session on the caller's thread, translating failures. */
+    /**
+     * Waits for a future of this session on the caller's thread, at most commandTimeout,
+     * translating failures. When the wait runs out, what runs on the connection is cancelled on
+     * the server and the connection is dropped when the session closes: it may still be busy.
+     */
     public <T> T await(Future<T> future, String what) {
-        return Await.result(future, commandTimeout, client.settings(), what);
+        try {
+            return Await.result(future, commandTimeout, client.settings(), what);
+        } catch (CovetPgTimeoutException e) {
+            if (e.getSqlState() == null) {
+                lease.abandon();
+            }
+            throw e;
+        }
     }
 
     /** Translates a failure seen while using {@link #connection()} directly. */
@@ -255,6 +299,7 @@ public final class PgSession implements AutoCloseable {
             if (inTransaction) {
                 rollback();
             }
+            unlimitStatements();
         } catch (RuntimeException e) {
             // the connection is broken: the pool drops it when it sees the socket closed
         } finally {

@@ -23,6 +23,9 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
 
     private final PgClient client;
     private final java.util.function.Function<Boolean, Future<?>> finish;
+    /** Cancels what runs on the cursor's connection and has it dropped (a read ran out of time). */
+    private final Runnable abandon;
+    private final long commandTimeout;
     private final PreparedStatement statement;
     private final Cursor cursor;
     private final int fetchSize;
@@ -33,10 +36,12 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
     private long rowsRead;
 
     /** @param finish ends what the cursor owns after it is closed (its transaction and connection), given commit or not */
-    RowCursor(PgClient client, PreparedStatement statement, Cursor cursor, int fetchSize, String what,
-              java.util.function.Function<Boolean, Future<?>> finish) {
+    RowCursor(PgClient client, PreparedStatement statement, Cursor cursor, int fetchSize, long commandTimeout, String what,
+              Runnable abandon, java.util.function.Function<Boolean, Future<?>> finish) {
         this.client = client;
         this.finish = finish;
+        this.abandon = abandon;
+        this.commandTimeout = commandTimeout;
         this.statement = statement;
         this.cursor = cursor;
         this.fetchSize = fetchSize;
@@ -59,8 +64,11 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
         }
         RowSet<Row> chunk;
         try {
-            chunk = Await.result(cursor.read(fetchSize), client.settings().commandTimeout(), client.settings(), what);
+            chunk = Await.result(cursor.read(fetchSize), commandTimeout, client.settings(), what);
         } catch (RuntimeException e) {
+            if (e instanceof CovetPgTimeoutException t && t.getSqlState() == null) {
+                abandon.run(); // the fetch still runs on the server: stop it, and do not lend its connection again
+            }
             close(false);
             throw e;
         }

@@ -1,0 +1,164 @@
+package dev.covet.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.covet.pg.client.CovetPgTimeoutException;
+import dev.covet.pg.client.CovetPgUnknownOutcomeException;
+import dev.covet.pg.tx.CovetPgTransactionPolicy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every operation keeps its time limits: what it stops waiting for is cancelled on the server, a
+ * cancel reaches only the statement it was meant for, a busy connection never goes back to the
+ * pool, and a statement that was sent and then timed out is an unknown outcome, not a failure.
+ */
+class TimeLimitsTest extends CovetPgTestSupport {
+
+    private final String app = "covetpg-limits-" + Long.toHexString(System.nanoTime());
+
+    /** Statements of this test's pool that the server runs now. */
+    private long active() {
+        return (Long) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + app
+                + "' AND state = 'active'");
+    }
+
+    private void awaitIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (active() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(active()).as("statements still running on the server").isZero();
+    }
+
+    @Test
+    void aStatementThatWasSentAndTimedOutIsAnUnknownOutcomeAndIsCancelled() throws Exception {
+        String t = table("sent");
+        db.execute("CREATE TABLE " + t + " (id int)");
+        CamelContext context = startContext(c -> c.setApplicationName(app));
+        Exchange out = send(context, "covetpg:query?commandTimeout=300&sql=INSERT INTO " + t + " SELECT 1 FROM pg_sleep(5)", null);
+        assertThat(out.getException()).isInstanceOf(CovetPgUnknownOutcomeException.class)
+                .hasMessageContaining("commandTimeout=300ms").hasMessageContaining("may or may not have taken effect");
+        awaitIdle(); // the cancel stopped it on the server
+        assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(0L);
+        // and the connection it ran on serves the next statement
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 7", null).getMessage().getBody()).isEqualTo(7);
+    }
+
+    @Test
+    void aTimeoutDuringARetrysBackoffCancelsNoOneElse() throws Exception {
+        String flaky = table("flaky");
+        db.execute("CREATE SEQUENCE " + flaky + "_calls",
+                "CREATE FUNCTION " + flaky + "() RETURNS text LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF nextval('" + flaky + "_calls') <= 1 THEN RAISE EXCEPTION 'made to fail' USING ERRCODE = '40001'; END IF;"
+                        + " RETURN 'done'; END $$");
+        CamelContext context = startContext(c -> {
+            c.setApplicationName(app);
+            c.setMaxPoolSize(1); // the next exchange gets the very connection the failed attempt gave back
+            c.setRetryBackoff(300);
+        });
+        CompletableFuture<Exchange> retrying = CompletableFuture.supplyAsync(() ->
+                send(context, "covetpg:query?commandTimeout=700&sql=SELECT " + flaky + "()", null));
+        // once its first attempt has failed and given the connection back, this takes it during the
+        // backoff; the retry then waits for it, and its commandTimeout runs out while it waits
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Boolean.TRUE.equals(db.queryValue("SELECT is_called FROM " + flaky + "_calls")) && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        Exchange other = send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 'other' FROM pg_sleep(1.5)", null);
+        assertThat(other.getException()).as("a cancel meant for the retrying exchange").isNull();
+        assertThat(other.getMessage().getBody()).isEqualTo("other");
+        // nothing of the retrying statement was in flight when its time ran out: a plain timeout
+        assertThat(retrying.get(10, TimeUnit.SECONDS).getException()).isInstanceOf(CovetPgTimeoutException.class)
+                .isNotInstanceOf(CovetPgUnknownOutcomeException.class);
+    }
+
+    @Test
+    void aBatchBlockedOnALockIsCancelledAndItsConnectionIsNotLentBusy() throws Exception {
+        String t = table("locked");
+        db.execute("CREATE TABLE " + t + " (id int PRIMARY KEY)", "INSERT INTO " + t + " VALUES (1)");
+        CamelContext context = startContext(c -> {
+            c.setApplicationName(app);
+            c.setMaxPoolSize(1);
+        });
+        try (Connection holder = db.jdbc(); Statement st = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            st.execute("SELECT * FROM " + t + " WHERE id = 1 FOR UPDATE");
+            List<List<Object>> rows = new ArrayList<>();
+            rows.add(List.of(1));
+            Exchange out = send(context, "covetpg:batch?commandTimeout=400&sql=UPDATE " + t + " SET id = id WHERE id = $1", rows);
+            assertThat(out.getException()).isInstanceOf(CovetPgTimeoutException.class);
+            awaitIdle(); // the UPDATE waits no longer for the lock
+            holder.rollback();
+        }
+        // the pool's one connection was dropped, not lent with the UPDATE still on it
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 8", null).getMessage().getBody()).isEqualTo(8);
+    }
+
+    @Test
+    void aStreamListFetchTakesItsEndpointsCommandTimeoutAndIsCancelled() throws Exception {
+        CamelContext context = startContext(c -> c.setApplicationName(app), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:stream").to("covetpg:query?outputType=StreamList&commandTimeout=400&fetchSize=1"
+                        + "&sql=SELECT g FROM generate_series(1, 3) g, LATERAL pg_sleep(CASE WHEN g = 2 THEN 5 ELSE 0 END)")
+                        .split(body()).streaming().to("mock:rows");
+            }
+        });
+        Exchange out = context.createProducerTemplate().send("direct:stream", e -> { });
+        assertThat(out.getException()).hasStackTraceContaining("CovetPgTimeoutException").hasStackTraceContaining("commandTimeout=400ms");
+        awaitIdle();
+    }
+
+    @Test
+    void anEndpointsQueryTimeoutHoldsForBatchAndCopyAndIsSetBackAfter() throws Exception {
+        String t = table("slow_rows");
+        db.execute("CREATE TABLE " + t + " (id int)",
+                "CREATE FUNCTION " + t + "_slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1); RETURN NEW; END $$",
+                "CREATE TRIGGER slow BEFORE INSERT ON " + t + " FOR EACH ROW EXECUTE FUNCTION " + t + "_slow()");
+        CamelContext context = newContext(c -> {
+            c.setApplicationName(app);
+            c.setMaxPoolSize(1);
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx")
+                        .to("covetpg:batch?queryTimeout=200&sql=INSERT INTO " + t + " VALUES ($1)")
+                        .to("covetpg:query?outputType=SelectValue&sql=SHOW statement_timeout");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        Exchange batch = send(context, "covetpg:batch?queryTimeout=200&sql=INSERT INTO " + t + " VALUES ($1)", List.of(List.of(1)));
+        assertThat(batch.getException()).isInstanceOf(CovetPgTimeoutException.class).hasMessageContaining("57014");
+        Exchange copy = send(context, "covetpg:copy?queryTimeout=200&table=" + t, List.of(List.of(1)));
+        assertThat(copy.getException()).hasMessageContaining("57014");
+        // the connection (the pool has one) went back with the component's limit, none
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SHOW statement_timeout", null).getMessage().getBody()).isEqualTo("0");
+
+        db.execute("DROP TRIGGER slow ON " + t);
+        Exchange inTx = context.createProducerTemplate().send("direct:tx", e -> e.getMessage().setBody(List.of(List.of(2))));
+        assertThat(inTx.getException()).isNull();
+        assertThat(inTx.getMessage().getBody()).as("the transaction's next statement").isEqualTo("0");
+        assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(1L);
+    }
+
+    @Test
+    void startingTheMinimumOfConnectionsIsBoundByConnectTimeoutNotAcquireTimeout() throws Exception {
+        // acquireTimeout=1ms fails fast on a busy pool; opening two connections takes longer than that
+        CamelContext context = startContext(c -> {
+            c.setApplicationName(app);
+            c.setMinPoolSize(2);
+            c.setAcquireTimeout(1);
+        });
+        assertThat(covetpg(context).getPoolStatistics().size()).isEqualTo(2);
+    }
+}
