@@ -198,8 +198,10 @@ public class CovetPgCopyProducer extends BulkProducer {
             encoder.trailer();
             encoder.drainTo(stream);
         } catch (RuntimeException bad) {
-            // the body failed, not the server: fail the COPY so that none of its rows stay
-            String reason = "row " + index + " of the body: " + bad.getMessage();
+            // the body failed, not the server: fail the COPY so that none of its rows stay. The reason
+            // goes into the server's log: covetpg's own words (which name no value) or the failure's type
+            String why = bad instanceof IllegalArgumentException ? bad.getMessage() : "the body's " + bad.getClass().getName();
+            String reason = "row " + index + " of the body: " + why;
             stream.abort(reason);
             throw new IllegalArgumentException("COPY aborted at " + reason + "; nothing was copied", bad);
         }

@@ -12,8 +12,6 @@ final class PgErrors {
 
     /** The server's context for an error in a bound parameter's input: "unnamed portal parameter $2" (then " = 'value'" when logged). */
     private static final java.util.regex.Pattern PARAMETER_CONTEXT = java.util.regex.Pattern.compile("portal parameter \\$(\\d+)");
-    /** A quoted value in a server message: {@code invalid input syntax for type integer: "abc"}. */
-    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"(?:[^\"]|\"\")*\"");
 
     private PgErrors() {
     }
@@ -106,19 +104,22 @@ final class PgErrors {
         if (parameter != null && parameter.find()) {
             // the server could not read a bound parameter as its type: its message quotes the value
             return new CovetPgException("Parameter $" + parameter.group(1) + " is not valid input for its type: "
-                    + QUOTED.matcher(pg.getErrorMessage()).replaceAll("\"…\"") + " (SQLSTATE " + state + ") while " + what,
+                    + withoutQuotes(pg.getErrorMessage()) + " (SQLSTATE " + state + ") while " + what,
                     null, state, null, null, null, null, null, null);
         }
+        // One rule for every message: no row values. DETAIL ("Key (id)=(7) already exists", "Failing
+        // row contains (...)") stays out, and is there for code in getDetail(); a data exception's
+        // text quotes the value it refused, and a COPY's context the field: those quotes are blanked.
+        boolean dataException = state != null && state.startsWith("22");
         StringBuilder m = new StringBuilder();
-        m.append(pg.getErrorMessage()).append(" (SQLSTATE ").append(state).append(')');
-        if (pg.getDetail() != null) {
-            m.append("; detail: ").append(pg.getDetail());
-        }
+        m.append(dataException ? withoutQuotes(pg.getErrorMessage()) : pg.getErrorMessage()).append(" (SQLSTATE ").append(state).append(')');
         if (pg.getHint() != null) {
             m.append("; hint: ").append(pg.getHint());
         }
         if (pg.getWhere() != null) {
-            m.append("; where: ").append(pg.getWhere()); // e.g. "COPY orders, line 1235, column total"
+            // e.g. COPY orders, line 1235, column total: "…"; a JSON error's context quotes the document unquoted
+            String where = withoutQuotes(pg.getWhere()).replaceAll("(JSON data, line \\d+):[^\\n]*", "$1");
+            m.append("; where: ").append(where);
         }
         if (pg.getPosition() != null) {
             m.append("; at character ").append(pg.getPosition());
@@ -139,8 +140,33 @@ final class PgErrors {
                     : "the statement was cancelled";
             return new CovetPgTimeoutException(why + ": " + m + " while " + what, pg, state);
         }
-        return new CovetPgException(m + " while " + what, pg, state, pg.getDetail(), pg.getHint(),
+        // the driver's exception repeats the server's text: not kept as the cause where that quotes a value
+        return new CovetPgException(m + " while " + what, dataException ? null : pg, state, pg.getDetail(), pg.getHint(),
                 pg.getConstraint(), pg.getSchema(), pg.getTable(), pg.getColumn());
+    }
+
+    /** The text with every double-quoted part blanked: in these texts they are values. A scanner: values may be long. */
+    static String withoutQuotes(String text) {
+        if (text == null || text.indexOf('"') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '"') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < text.length() && !(text.charAt(end) == '"' && (end + 1 >= text.length() || text.charAt(end + 1) != '"'))) {
+                end += text.charAt(end) == '"' ? 2 : 1;
+            }
+            out.append("\"…\"");
+            i = end + 1;
+        }
+        return out.toString();
     }
 
     private static Throwable rootCause(Throwable t) {

@@ -23,7 +23,6 @@ final class SlowQueryLog {
     /** Enough to see what was slow lately; bounded so that a slow day does not grow the heap. */
     static final int RECENT = 20;
     // a literal written into the SQL by hand may be a secret just as a parameter may
-    private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^']|'')*'");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final long thresholdNanos;
@@ -64,7 +63,7 @@ final class SlowQueryLog {
 
     /** The statement as it may be logged: literals blanked, whitespace folded, bounded in length. */
     static String printable(String sql) {
-        String text = WHITESPACE.matcher(STRING_LITERAL.matcher(sql).replaceAll("'?'")).replaceAll(" ").trim();
+        String text = WHITESPACE.matcher(dev.covet.pg.sql.SqlLexer.maskLiterals(sql)).replaceAll(" ").trim();
         return text.length() > MAX_SQL_LENGTH ? text.substring(0, MAX_SQL_LENGTH) + "..." : text;
     }
 }

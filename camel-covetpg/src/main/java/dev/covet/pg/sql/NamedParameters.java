@@ -32,7 +32,7 @@ public final class NamedParameters {
                 out.append(c);
                 i++;
             } else if (c == '\'' || c == '"') {
-                int end = skipQuoted(sql, i, c);
+                int end = SqlLexer.skipQuoted(sql, i, c);
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
@@ -41,7 +41,7 @@ public final class NamedParameters {
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = skipBlockComment(sql, i);
+                int end = SqlLexer.skipBlockComment(sql, i);
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '$') {
@@ -54,7 +54,7 @@ public final class NamedParameters {
                     out.append(sql, i, digitsEnd);
                     i = digitsEnd;
                 } else {
-                    int end = skipDollarQuoted(sql, i);
+                    int end = SqlLexer.skipDollarQuoted(sql, i);
                     out.append(sql, i, end);
                     i = end;
                 }
@@ -86,61 +86,6 @@ public final class NamedParameters {
 
     private static boolean startsComment(String sql, int i) {
         return i + 1 < sql.length() && ((sql.charAt(i) == '-' && sql.charAt(i + 1) == '-') || (sql.charAt(i) == '/' && sql.charAt(i + 1) == '*'));
-    }
-
-    private static int skipQuoted(String sql, int start, char quote) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2; // doubled quote inside the literal
-                    continue;
-                }
-                return i + 1;
-            }
-            // E'...' strings may escape a quote with a backslash
-            if (c == '\\' && quote == '\'' && start > 0 && (sql.charAt(start - 1) == 'E' || sql.charAt(start - 1) == 'e')) {
-                i += 2;
-                continue;
-            }
-            i++;
-        }
-        return sql.length();
-    }
-
-    private static int skipBlockComment(String sql, int start) {
-        int depth = 0;
-        int i = start;
-        while (i < sql.length() - 1) {
-            if (sql.charAt(i) == '/' && sql.charAt(i + 1) == '*') {
-                depth++;
-                i += 2;
-            } else if (sql.charAt(i) == '*' && sql.charAt(i + 1) == '/') {
-                depth--;
-                i += 2;
-                if (depth == 0) {
-                    return i;
-                }
-            } else {
-                i++;
-            }
-        }
-        return sql.length();
-    }
-
-    /** {@code $tag$ ... $tag$}; a lone {@code $} is just a character. */
-    private static int skipDollarQuoted(String sql, int start) {
-        int tagEnd = start + 1;
-        while (tagEnd < sql.length() && isIdentifierPart(sql.charAt(tagEnd)) && sql.charAt(tagEnd) != '$') {
-            tagEnd++;
-        }
-        if (tagEnd >= sql.length() || sql.charAt(tagEnd) != '$') {
-            return start + 1;
-        }
-        String tag = sql.substring(start, tagEnd + 1);
-        int close = sql.indexOf(tag, tagEnd + 1);
-        return close < 0 ? sql.length() : close + tag.length();
     }
 
     private static boolean isIdentifierStart(char c) {

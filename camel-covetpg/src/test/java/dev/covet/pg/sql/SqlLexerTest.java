@@ -1,0 +1,28 @@
+package dev.covet.pg.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Literals are masked, whatever their form, before a statement goes into a log. */
+class SqlLexerTest {
+
+    @Test
+    void everyFormOfStringLiteralIsMasked() {
+        assertThat(SqlLexer.maskLiterals("SELECT 'ada''s secret', E'it\\'s secret', $$secret$$, $t$se$$cret$t$ FROM x WHERE a = $1"))
+                .isEqualTo("SELECT '?', E'?', $$?$$, $$?$$ FROM x WHERE a = $1")
+                .doesNotContain("secret");
+    }
+
+    @Test
+    void quotedNamesAndCommentsStayAndALiteralInThemIsNoLiteral() {
+        assertThat(SqlLexer.maskLiterals("SELECT \"it's\" -- don't\nFROM t /* 'x' */")).isEqualTo("SELECT \"it's\" -- don't\nFROM t /* 'x' */");
+    }
+
+    @Test
+    void aLongLiteralDoesNotOverflowTheStack() {
+        // a regular expression recursed once per character here
+        String sql = "INSERT INTO t VALUES ('" + "x''".repeat(200_000) + "')";
+        assertThat(SqlLexer.maskLiterals(sql)).isEqualTo("INSERT INTO t VALUES ('?')");
+    }
+}
