@@ -163,10 +163,10 @@ public class CovetPgConfiguration implements Cloneable {
     @UriParam(label = "ha", defaultValue = "2s", javaType = "java.time.Duration", description = "Longest wait between two attempts.")
     private long retryMaxBackoff = 2_000;
     @UriParam(label = "ha", defaultValue = "5",
-              description = "Failed attempts in a row to connect to a server after which its circuit breaker opens: operations then fail at once with a"
-                            + " CovetPgCircuitOpenException instead of queueing (with several servers, writes wait for another primary instead), until a"
-                            + " probe reaches the server; the health check shows each server's breaker."
-                            + " 0 turns the breaker off.")
+              description = "Failed attempts in a row to connect to a server after which its circuit breaker opens: only a probe then connects,"
+                            + " and operations wait for it to reach the server within their acquireTimeout, then fail with a"
+                            + " CovetPgCircuitOpenException (with several servers, writes wait for another primary instead); the health check"
+                            + " shows each server's breaker. 0 turns the breaker off.")
     private int circuitBreakerThreshold = 5;
     @UriParam(label = "ha", defaultValue = "1s", javaType = "java.time.Duration",
               description = "How often a server behind an open circuit breaker is probed (a new connection and SELECT 1). At least 100ms.")

@@ -296,6 +296,8 @@ class ComponentOptionsTest extends CovetPgTestSupport {
                 .hasMessageContaining("serverSettings.DateStyle").hasMessageContaining("DateStyle=ISO");
         assertThatThrownBy(newContext(c -> c.getServerSettings().put("client_encoding", "LATIN1"))::start).rootCause()
                 .hasMessageContaining("serverSettings.client_encoding");
+        assertThatThrownBy(newContext(c -> c.getServerSettings().put("extra_float_digits", "0"))::start).rootCause()
+                .hasMessageContaining("serverSettings.extra_float_digits");
     }
 
     @Test

@@ -187,6 +187,15 @@ class QueryProducerTest extends CovetPgTestSupport {
     }
 
     @Test
+    void twoColumnsOfOneNameFailInsteadOfLosingAValue() throws Exception {
+        CamelContext context = startContext(c -> { });
+        Exchange out = send(context, "covetpg:query?sql=SELECT 1 AS a, 2 AS a", null);
+        assertThat(out.getException()).hasMessageContaining("two columns named a");
+        // and a function that returns nothing reads as null, as before
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT pg_sleep(0)", null).getMessage().getBody()).isNull();
+    }
+
+    @Test
     void outputClassMapsSnakeCaseColumnsToProperties() throws Exception {
         CamelContext context = startContext(c -> { });
         Exchange out = send(context, "covetpg:query?outputClass=" + Person.class.getName() + "&sql=SELECT id, full_name, score FROM "

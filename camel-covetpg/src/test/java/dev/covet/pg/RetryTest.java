@@ -269,7 +269,7 @@ class RetryTest extends CovetPgTestSupport {
     }
 
     @Test
-    void theCircuitBreakerFailsFastWhileTheServerIsDownAndClosesWhenItAnswers() throws Exception {
+    void theCircuitBreakerHoldsOperationsWithinTheirBudgetAndClosesWhenTheServerAnswers() throws Exception {
         try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
             CamelContext context = startContext(c -> {
                 c.setHost("127.0.0.1");
@@ -278,6 +278,7 @@ class RetryTest extends CovetPgTestSupport {
                 c.setMaxRetries(0);
                 c.setCircuitBreakerThreshold(2);
                 c.setCircuitBreakerProbeInterval(200);
+                c.setAcquireTimeout(1500); // what an operation may wait for the breaker to close
             });
             proxy.refuse();
             for (int i = 0; i < 2; i++) {
@@ -285,12 +286,20 @@ class RetryTest extends CovetPgTestSupport {
                 assertThat(failure).isInstanceOf(CovetPgConnectionException.class).isNotInstanceOf(CovetPgCircuitOpenException.class)
                         .hasMessageContaining("Could not connect");
             }
+            // open: the operation waits for a probe to reach the server, and fails when its acquireTimeout cannot cover it
             Exception fast = send(context, "covetpg:query?sql=SELECT 1", null).getException();
             assertThat(fast).isInstanceOf(CovetPgCircuitOpenException.class).hasMessageContaining("circuit breaker is open")
                     .hasMessageContaining("circuitBreakerThreshold=2");
             assertThat(covetpg(context).getServers()).contains("down (breaker open)");
 
+            // a server back within the budget: the waiting operation goes through instead of failing at once
+            java.util.concurrent.CompletableFuture<Exchange> waiting = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    send(context, "covetpg:query?sql=SELECT 1&outputType=SelectValue", null));
+            Thread.sleep(300);
             proxy.accept();
+            Exchange waited = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(waited.getException()).as("an operation that waited for the breaker").isNull();
+            assertThat(waited.getMessage().getBody()).isEqualTo(1);
             Exchange back = null;
             for (int i = 0; i < 100 && (back == null || back.getException() != null); i++) {
                 Thread.sleep(100);

@@ -55,6 +55,23 @@ class SchemaChangeTest extends CovetPgTestSupport {
     }
 
     @Test
+    void aValueThatFitsTheOldParameterTypeGoesToTheNewColumnType() throws Exception {
+        String t = table("text_to_int");
+        db.execute("CREATE TABLE " + t + " (id int, v text)", "INSERT INTO " + t + " VALUES (1, '5')");
+        CamelContext context = start();
+        String insert = "covetpg:query?sql=INSERT INTO " + t + " VALUES ($1, $2)";
+        String select = "covetpg:query?outputType=SelectValue&sql=SELECT id FROM " + t + " WHERE v = $1";
+        assertThat(send(context, insert, List.of(1, "5")).getException()).isNull();
+        assertThat(send(context, select, List.of("5")).getMessage().getBody()).isEqualTo(1);
+
+        db.execute("ALTER TABLE " + t + " ALTER COLUMN v TYPE integer USING v::integer");
+        // the cached statements declare $2 and $1 text; 6 fits text, so nothing fails before sending
+        assertThat(send(context, insert, List.of(2, 6)).getException()).isNull(); // was 42804, every time
+        assertThat(send(context, select, List.of(6)).getException()).isNull(); // was 42883, every time
+        assertThat(db.queryValue("SELECT v::text FROM " + t + " WHERE id = 2")).isEqualTo("6");
+    }
+
+    @Test
     void aColumnOfAnotherTypeReadsAsItsNewTypeAtOnce() throws Exception {
         String t = table("retyped");
         db.execute("CREATE TABLE " + t + " (v integer)", "INSERT INTO " + t + " VALUES (42)");
@@ -109,14 +126,29 @@ class SchemaChangeTest extends CovetPgTestSupport {
         String b = table("path_b");
         db.execute("CREATE SCHEMA " + a, "CREATE SCHEMA " + b, "CREATE TABLE " + a + ".items (v integer)",
                 "CREATE TABLE " + b + ".items (v text)", "INSERT INTO " + a + ".items VALUES (1)", "INSERT INTO " + b + ".items VALUES ('b')");
-        CamelContext context = start();
+        CamelContext context = newContext(c -> {
+            c.setMinPoolSize(1);
+            c.setMaxPoolSize(1);
+            c.getServerSettings().put("search_path", a);
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                // a session-level SET would end with the statement's connection (see SessionStateTest): SET LOCAL lasts the transaction
+                from("direct:in-b").transacted("covetpgTx")
+                        .to("covetpg:query?sql=SET LOCAL search_path TO " + b)
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT v FROM items");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
         String select = "covetpg:query?outputType=SelectValue&sql=SELECT v FROM items";
-        assertThat(send(context, "covetpg:query?sql=SET search_path TO " + a, null).getException()).isNull();
         assertThat(send(context, select, null).getMessage().getBody()).isEqualTo(1);
 
-        assertThat(send(context, "covetpg:query?sql=SET search_path TO " + b, null).getException()).isNull();
-        Exchange after = send(context, select, null);
-        assertThat(after.getException()).isNull();
-        assertThat(after.getMessage().getBody()).isEqualTo("b");
+        // the statement cached for a's integer column now names b's text column: it fails once, clearly, and is prepared anew
+        Exchange first = context.createProducerTemplate().send("direct:in-b", e -> { });
+        assertThat(first.getException()).isInstanceOf(CovetPgException.class).hasMessageContaining("0A000");
+        Exchange again = context.createProducerTemplate().send("direct:in-b", e -> { });
+        assertThat(again.getException()).isNull();
+        assertThat(again.getMessage().getBody()).isEqualTo("b");
     }
 }

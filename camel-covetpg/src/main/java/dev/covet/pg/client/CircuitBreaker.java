@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fails operations at once while one server cannot be reached: after {@code threshold} failed
- * attempts to connect in a row it opens, and a probe every {@code probeInterval} closes it again
- * as soon as the server answers. Waiters would otherwise pile up, each for connectTimeout.
+ * Stops connection storms while one server cannot be reached: after {@code threshold} failed
+ * attempts to connect in a row it opens, and then only a probe every {@code probeInterval} tries
+ * to connect; it closes as soon as the server answers. Operations meanwhile wait for it to close,
+ * within their own budget (acquireTimeout, commandTimeout), instead of each trying to connect:
+ * a server that restarts in two seconds costs them two seconds, not a failure.
  */
 final class CircuitBreaker {
 
@@ -26,6 +28,8 @@ final class CircuitBreaker {
     private volatile String lastFailure;
     private long probeTimer = -1;
     private boolean probing;
+    /** Operations waiting for the breaker to close. */
+    private final java.util.List<io.vertx.core.Promise<Void>> waiting = new java.util.ArrayList<>();
 
     CircuitBreaker(Vertx vertx, String server, int threshold, long probeInterval, Supplier<Future<?>> probe) {
         this.vertx = vertx;
@@ -37,6 +41,16 @@ final class CircuitBreaker {
 
     boolean isOpen() {
         return open;
+    }
+
+    /** Completes when the breaker is closed: at once when it is, else when a probe reaches the server. */
+    synchronized Future<Void> whenClosed() {
+        if (!open) {
+            return Future.succeededFuture();
+        }
+        io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+        waiting.add(p);
+        return p.future();
     }
 
     /** Consecutive failed attempts to connect, so far. */
@@ -79,14 +93,21 @@ final class CircuitBreaker {
         });
     }
 
-    private synchronized void close() {
-        failures.set(0);
-        if (open) {
+    private void close() {
+        java.util.List<io.vertx.core.Promise<Void>> released;
+        synchronized (this) {
+            failures.set(0);
+            if (!open) {
+                return;
+            }
             open = false;
             vertx.cancelTimer(probeTimer);
             probeTimer = -1;
+            released = new java.util.ArrayList<>(waiting);
+            waiting.clear();
             LOG.info("Circuit breaker for {} closed: the server answers again", server);
         }
+        released.forEach(io.vertx.core.Promise::tryComplete); // outside the lock: they go on to connect
     }
 
     /** What an operation fails with while the breaker is open. */
@@ -110,5 +131,7 @@ final class CircuitBreaker {
             vertx.cancelTimer(probeTimer);
             probeTimer = -1;
         }
+        waiting.forEach(p -> p.tryFail(rejection()));
+        waiting.clear();
     }
 }

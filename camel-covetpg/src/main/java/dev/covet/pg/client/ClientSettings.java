@@ -66,8 +66,9 @@ public record ClientSettings(
         for (String key : serverSettings.keySet()) {
             // covetpg reads dates and times in ISO and text in UTF-8: another setting would misread values
             String k = key.toLowerCase(java.util.Locale.ROOT);
-            require(!k.equals("datestyle") && !k.equals("client_encoding"), "serverSettings." + key, serverSettings.get(key),
-                    "left out: covetpg sets DateStyle=ISO and client_encoding=UTF8 itself and reads values in them");
+            require(!k.equals("datestyle") && !k.equals("client_encoding") && !k.equals("extra_float_digits"), "serverSettings." + key,
+                    serverSettings.get(key), "left out: covetpg sets DateStyle=ISO, client_encoding=UTF8 and extra_float_digits itself,"
+                            + " and reads values in them (with fewer float digits an array's floats would read rounded)");
         }
         if (queryTimeout > 0) {
             require(!serverSettings.containsKey("statement_timeout"), "serverSettings.statement_timeout", null,

@@ -1,5 +1,6 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.sql.SessionChanges;
 import dev.covet.pg.wire.BoundParameters;
 import dev.covet.pg.wire.SocketAccess;
 import io.vertx.core.Future;
@@ -157,8 +158,12 @@ public final class PgClient {
         if (timer >= 0) {
             result.future().onComplete(ar -> vertx.cancelTimer(timer));
         }
+        boolean changesSession = SessionChanges.of(sql);
         java.util.function.Function<Lease, Future<QueryResult>> statement = lease -> {
             boolean autocommit = session == null || !session.inTransaction();
+            if (changesSession) {
+                lease.drop(); // its next borrower must not inherit a SET, a role, a lock, a LISTEN
+            }
             lease.started();
             Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, bound, queryTimeout, autocommit));
             executed.onComplete(ar -> lease.ended(ar.cause()));
@@ -179,7 +184,8 @@ public final class PgClient {
                 result, commandTimeout, held);
         // a cancel (commandTimeout) or a SET around the statement (its own queryTimeout) would touch
         // the statements pipelined beside it: those keep a connection of their own
-        attempts.pipelined = settings.pipelining() && commandTimeout == 0 && (queryTimeout < 0 || queryTimeout == settings.queryTimeout());
+        attempts.pipelined = settings.pipelining() && commandTimeout == 0 && (queryTimeout < 0 || queryTimeout == settings.queryTimeout())
+                && !changesSession;
         attempts.next();
         return result.future().map(r -> attempts.retries == 0 ? r : r.withRetries(attempts.retries));
     }
@@ -254,7 +260,21 @@ public final class PgClient {
     public Future<Long> executeBatch(String sql, List<List<Object>> sets, String origin) {
         List<BoundParameters> tuples = new ArrayList<>(sets.size());
         sets.forEach(set -> tuples.add(BoundParameters.of(set)));
-        java.util.function.Function<Lease, Future<Long>> batch = lease -> timed("batch", origin, sql,
+        boolean changesSession = SessionChanges.of(sql);
+        java.util.function.Function<Lease, Future<Long>> batch = lease -> {
+            if (changesSession) {
+                lease.drop();
+            }
+            return batchOn(lease, sql, tuples, origin);
+        };
+        Promise<Long> result = Promise.promise();
+        new Attempts<>("batch", () -> describe(sql, -1), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
+                new AtomicReference<>()).next();
+        return result.future();
+    }
+
+    private Future<Long> batchOn(Lease lease, String sql, List<BoundParameters> tuples, String origin) {
+        return timed("batch", origin, sql,
                 () -> Statements.executeBatch(lease.connection(), sql, tuples, true))
                 .eventually(v -> lease.release())
                 .map(rows -> {
@@ -264,10 +284,6 @@ public final class PgClient {
                     }
                     return total;
                 });
-        Promise<Long> result = Promise.promise();
-        new Attempts<>("batch", () -> describe(sql, -1), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
-                new AtomicReference<>()).next();
-        return result.future();
     }
 
     /**
@@ -323,7 +339,7 @@ public final class PgClient {
             return moved.future();
         }
         if (node.breaker.isOpen()) {
-            return Future.failedFuture(node.breaker.rejection());
+            return afterBreakerCloses(node, limit);
         }
         waiting.incrementAndGet();
         long asked = System.nanoTime();
@@ -365,6 +381,27 @@ public final class PgClient {
             }
         });
         return result.future();
+    }
+
+    /**
+     * Waits for {@code node}'s open circuit breaker to close (a probe reached the server), then
+     * asks for a connection with what is left of {@code limit}; fails with the breaker's
+     * rejection when {@code limit} runs out first. With no limit the operation's commandTimeout,
+     * if any, bounds the wait.
+     */
+    private Future<Lease> afterBreakerCloses(Node node, long limit) {
+        long asked = System.nanoTime();
+        Promise<Void> closed = Promise.promise();
+        long timer = limit > 0 ? vertx.setTimer(limit, id -> closed.tryFail(node.breaker.rejection())) : -1;
+        node.breaker.whenClosed().onSuccess(closed::tryComplete).onFailure(closed::tryFail);
+        return closed.future().compose(v -> {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+            long left = limit > 0 ? Math.max(1, limit - waited) : 0;
+            return acquire(node, left);
+        });
     }
 
     /**
@@ -786,7 +823,14 @@ public final class PgClient {
             }
             inUse.decrementAndGet();
             if (mustDrop()) {
-                closeSocket(); // the pool sees it closed and opens another
+                // given back only once closed, so the pool has dropped it and cannot lend it again
+                Promise<Void> dropped = Promise.promise();
+                io.netty.channel.ChannelFuture closed = closeSocket();
+                if (closed == null) {
+                    return connection.close();
+                }
+                closed.addListener(f -> connection.close().onComplete(dropped));
+                return dropped.future();
             }
             return connection.close();
         }
@@ -849,16 +893,22 @@ public final class PgClient {
             return dropOnRelease;
         }
 
+        /** Has the connection closed when it is given back, never lent again (its session was changed). */
+        synchronized void drop() {
+            dropOnRelease = true;
+        }
+
         /** Whether the connection will be dropped, not lent again, when it is given back. */
         synchronized boolean dropsOnRelease() {
             return dropOnRelease;
         }
 
-        private void closeSocket() {
+        /** Closes the connection's socket; null when it cannot be reached (then it is closed already). */
+        private io.netty.channel.ChannelFuture closeSocket() {
             try {
-                SocketAccess.pipeline(connection).channel().close();
+                return SocketAccess.pipeline(connection).channel().close();
             } catch (RuntimeException e) {
-                // already closed or not reachable: then it is not lent again either
+                return null;
             }
         }
     }

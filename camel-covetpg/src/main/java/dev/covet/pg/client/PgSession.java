@@ -1,5 +1,6 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.sql.SessionChanges;
 import dev.covet.pg.wire.BoundParameters;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -204,19 +205,29 @@ public final class PgSession implements AutoCloseable {
         return inTransaction;
     }
 
+    /** A statement that changes the session beyond itself has the connection closed, not lent again, at the end. */
+    private void watch(String sql) {
+        if (SessionChanges.of(sql)) {
+            lease.drop();
+        }
+    }
+
     public QueryResult query(String sql, List<?> params) {
+        watch(sql);
         return timed("query", sql, () -> QueryResult.of(await(Statements.execute(lease.connection(), sql, BoundParameters.of(params),
                 !inTransaction), describe(sql))));
     }
 
     /** Runs one statement of a batch (the unnest insert's, its parameters one array per column); returns rows affected. */
     public long executeChunk(String sql, List<?> params) {
+        watch(sql);
         return timed("batch", sql, () -> await(Statements.execute(lease.connection(), sql, BoundParameters.of(params), !inTransaction),
                 describe(sql)).rowCount());
     }
 
     /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
     public long executeBatch(String sql, List<? extends List<?>> sets) {
+        watch(sql);
         List<BoundParameters> batch = new java.util.ArrayList<>(sets.size());
         sets.forEach(set -> batch.add(BoundParameters.of(set)));
         RowSet<Row> result = timed("batch", sql, () -> await(Statements.executeBatch(lease.connection(), sql, batch, !inTransaction),
@@ -301,7 +312,9 @@ public final class PgSession implements AutoCloseable {
             }
             unlimitStatements();
         } catch (RuntimeException e) {
-            // the connection is broken: the pool drops it when it sees the socket closed
+            // the end did not finish (the connection broke, the thread was interrupted): whatever is
+            // still in flight on it must not reach the pool's next borrower, so it is closed
+            lease.abandon();
         } finally {
             lease.release();
         }

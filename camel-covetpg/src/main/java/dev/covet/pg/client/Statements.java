@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  *       parameter types as they were when it was prepared), so it is forgotten and prepared
  *       again, once, with the types the server has now. A parameter that still does not fit fails
  *       with {@link BoundParameters#failure()}'s message, which names no value.</li>
+ *   <li>A cached statement whose parameter type no longer fits where it is used fails with 42804
+ *       or 42883 (a value that fit the old type, so nothing failed before sending): in autocommit
+ *       it is forgotten and prepared again, once.</li>
  *   <li>A cached plan whose result type changed fails with SQLSTATE 0A000, and the driver forgets
  *       the statement. In autocommit the failed statement did nothing, so it runs again, once;
  *       inside a transaction the transaction is lost and the failure goes to the caller (the next
@@ -68,6 +71,12 @@ final class Statements {
             if (autocommit && isStalePlan(failure)) {
                 return statement.get();
             }
+            if (autocommit && isStaleParameterType(failure)) {
+                // the cached statement declares a parameter as the column's old type, and the value fit it
+                StatementCache.evict(connection, sql);
+                sets.forEach(BoundParameters::reset);
+                return statement.get();
+            }
             return Future.failedFuture(failure);
         });
     }
@@ -80,6 +89,16 @@ final class Statements {
             }
         }
         return null;
+    }
+
+    /**
+     * The server refusing a parameter's declared type where the statement uses it (42804
+     * datatype_mismatch, 42883 no such operator): after an ALTER ... TYPE, a cached statement still
+     * declares the old type. In autocommit the failed statement did nothing: it is prepared anew
+     * and runs once more (a statement that is simply wrong then fails the same way).
+     */
+    static boolean isStaleParameterType(Throwable failure) {
+        return failure instanceof PgException pg && ("42804".equals(pg.getSqlState()) || "42883".equals(pg.getSqlState()));
     }
 
     /** The server's word that a cached plan's result type changed (the driver then forgets the statement). */

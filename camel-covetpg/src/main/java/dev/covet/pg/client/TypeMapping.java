@@ -46,6 +46,14 @@ public final class TypeMapping {
                 names[i] = described.substring(0, mark);
                 types[i] = Integer.parseUnsignedInt(described, mark + 1, described.length(), 10);
             }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String name : names) {
+                if (!seen.add(name)) {
+                    // a row is a Map: one of the two values would be lost without a word
+                    throw new IllegalArgumentException("The result has two columns named " + name + ", and a row keeps one value"
+                            + " per name; give them names of their own (SELECT a.id AS a_id, b.id AS b_id ...)");
+                }
+            }
         }
 
         static Columns of(List<ColumnDescriptor> descriptors) {

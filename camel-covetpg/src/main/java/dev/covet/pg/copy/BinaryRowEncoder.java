@@ -6,10 +6,10 @@ import dev.covet.pg.types.JsonText;
 import dev.covet.pg.types.PgText;
 import dev.covet.pg.types.PgTime;
 import dev.covet.pg.types.PgTypes;
+import dev.covet.pg.types.Utf8;
 import dev.covet.pg.types.ValueException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * format text and csv write every type).
  *
  * <p>It writes what it accepts exactly, by the same rules as every other path: numbers by
- * {@link ExactNumbers}; fractions of a second rounded to microseconds half to even, as the
- * server's own input rounds them; infinity dates and times as {@link PgTime} reads them. Text
+ * {@link ExactNumbers}; fractions of a second rounded to microseconds as the server's own input
+ * rounds the same value written as text; infinity dates and times as {@link PgTime} reads them. Text
  * for a non-text column is taken only in the ISO forms covetpg itself reads (a date
  * {@code 2024-02-29}, not {@code 29.02.2024}); use format text or csv for text of other forms.
  */
@@ -81,9 +81,9 @@ final class BinaryRowEncoder extends RowEncoder {
             case PgTypes.FLOAT8 -> (o, v) -> o.field(8).putLong8(Double.doubleToLongBits(ExactNumbers.float8(v)));
             case PgTypes.BOOL -> (o, v) -> o.field(1).put((byte) (booleanOf(v) ? 1 : 0));
             case PgTypes.TEXT, PgTypes.VARCHAR, PgTypes.BPCHAR, PgTypes.NAME ->
-                    (o, v) -> o.bytes(null, PgText.format(v).getBytes(StandardCharsets.UTF_8));
-            case PgTypes.JSON -> (o, v) -> o.bytes(null, JsonText.of(v).getBytes(StandardCharsets.UTF_8));
-            case PgTypes.JSONB -> (o, v) -> o.bytes((byte) 1, JsonText.of(v).getBytes(StandardCharsets.UTF_8));
+                    (o, v) -> o.bytes(null, Utf8.checked(PgText.format(v)).getBytes(StandardCharsets.UTF_8));
+            case PgTypes.JSON -> (o, v) -> o.bytes(null, Utf8.checked(JsonText.of(v)).getBytes(StandardCharsets.UTF_8));
+            case PgTypes.JSONB -> (o, v) -> o.bytes((byte) 1, Utf8.checked(JsonText.of(v)).getBytes(StandardCharsets.UTF_8));
             case PgTypes.BYTEA -> (o, v) -> o.bytes(null, bytesOf(v));
             case PgTypes.UUID -> (o, v) -> {
                 UUID u = uuidOf(v);
@@ -407,8 +407,18 @@ final class BinaryRowEncoder extends RowEncoder {
         return Math.addExact(Math.multiplyExact(epochSecond - PG_EPOCH_SECONDS, 1_000_000L), roundedMicros(nanos));
     }
 
-    /** Nanoseconds to microseconds rounded half to even, as the server rounds a fraction it reads. */
+    /**
+     * Nanoseconds to microseconds as the server's own input rounds the fraction of the same value
+     * written as text (which every other path sends): {@code rint(strtod(".fffffffff") * 1e6)},
+     * in doubles, so that a fraction ending in exactly half a microsecond rounds the same way here.
+     */
     private static long roundedMicros(long nanos) {
-        return BigDecimal.valueOf(nanos).movePointLeft(3).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        long seconds = nanos / 1_000_000_000L;
+        int fraction = (int) (nanos % 1_000_000_000L);
+        if (fraction % 1000 == 0) {
+            return seconds * 1_000_000L + fraction / 1000;
+        }
+        double frac = Double.parseDouble("." + Integer.toString(1_000_000_000 + fraction).substring(1));
+        return seconds * 1_000_000L + (long) Math.rint(frac * 1_000_000);
     }
 }

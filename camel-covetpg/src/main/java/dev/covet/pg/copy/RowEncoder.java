@@ -153,11 +153,14 @@ public abstract class RowEncoder {
                 buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
                 buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
                 buf[len++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                // Java would write '?' for it: a changed value
+                throw new dev.covet.pg.types.ValueException("A text holds a lone UTF-16 surrogate (at character " + i
+                        + "), which has no UTF-8 form");
             } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8); // a lone surrogate: '?' as Java does
-                ensure(b.length);
-                System.arraycopy(b, 0, buf, len, b.length);
-                len += b.length;
+                buf[len++] = (byte) (0xE0 | (c >> 12));
+                buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
             }
         }
     }

@@ -62,7 +62,9 @@ public final class PgText {
             return decimal(d);
         }
         if (value instanceof Double || value instanceof Float) {
-            return decimal(((Number) value).doubleValue(), value instanceof Float);
+            // a Float as the double it widens to, as the server's float4 to float8 cast does: exact for
+            // double precision, and read back as the same float by real's input
+            return decimal(((Number) value).doubleValue(), false);
         }
         if (value instanceof byte[] b) {
             return "\\x" + HexFormat.of().formatHex(b);
@@ -113,9 +115,11 @@ public final class PgText {
         if (value instanceof java.time.OffsetTime t) {
             return PgTime.format(t);
         }
-        // java.sql types before java.util.Date, which they extend
+        // java.sql types before java.util.Date, which they extend. A Timestamp is an instant shown in
+        // the JVM's zone: written with that zone's offset, a timestamptz column gets the instant and a
+        // timestamp column (whose input ignores the offset) the wall time, as COPY binary writes them
         if (value instanceof java.sql.Timestamp t) {
-            return PgTime.format(t.toLocalDateTime());
+            return PgTime.format(t.toInstant().atZone(java.time.ZoneId.systemDefault()).toOffsetDateTime());
         }
         if (value instanceof java.sql.Date d) {
             return PgTime.format(d.toLocalDate());

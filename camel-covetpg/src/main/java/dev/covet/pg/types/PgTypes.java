@@ -34,6 +34,8 @@ public final class PgTypes {
     public static final int UUID = 2950;
     public static final int TSVECTOR = 3614;
     public static final int JSONB = 3802;
+    /** A function's "returns nothing": the driver reads it as null. */
+    public static final int VOID = 2278;
 
     /** Built-in array type to element type (from pg_type, typcategory 'A'; int2vector and oidvector are not arrays in text). box[] is
      * missing on purpose: its elements are separated by ';', which an array written from Java would not use, so it stays text. */

@@ -4,6 +4,7 @@ import dev.covet.pg.types.ExactNumbers;
 import dev.covet.pg.types.JsonText;
 import dev.covet.pg.types.PgText;
 import dev.covet.pg.types.PgTypes;
+import dev.covet.pg.types.Utf8;
 import dev.covet.pg.types.ValueException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
@@ -41,6 +42,8 @@ public final class BoundParameters extends TupleInternal {
     private final Object[] bound;
     private final boolean[] isBound;
     private final String[] jsonFailure;
+    /** A scalar's PostgreSQL text, once made. */
+    private final String[] text;
     private volatile String failure;
 
     private BoundParameters(Object[] given) {
@@ -48,6 +51,7 @@ public final class BoundParameters extends TupleInternal {
         this.bound = new Object[given.length];
         this.isBound = new boolean[given.length];
         this.jsonFailure = new String[given.length];
+        this.text = new String[given.length];
     }
 
     public static BoundParameters of(List<?> values) {
@@ -73,6 +77,7 @@ public final class BoundParameters extends TupleInternal {
         java.util.Arrays.fill(bound, null);
         java.util.Arrays.fill(isBound, false);
         java.util.Arrays.fill(jsonFailure, null);
+        java.util.Arrays.fill(text, null);
         failure = null;
     }
 
@@ -128,7 +133,11 @@ public final class BoundParameters extends TupleInternal {
 
     @Override
     public String getString(int pos) {
-        return given[pos] == null ? null : convert(pos, () -> PgText.format(given[pos]));
+        if (given[pos] == null) {
+            return null;
+        }
+        String text = this.text[pos];
+        return text != null ? text : convert(pos, () -> Utf8.checked(PgText.format(given[pos])));
     }
 
     /**
@@ -141,8 +150,16 @@ public final class BoundParameters extends TupleInternal {
             return bound[pos];
         }
         Object v = given[pos];
-        if (v == null || v instanceof String) {
-            return v;
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof java.util.Map<?, ?> || v instanceof java.util.Collection<?> || (v.getClass().isArray() && !(v instanceof byte[])))) {
+            // a scalar's JSON is its text (a String is the JSON it holds); kept, as getString will ask for it next
+            try {
+                return text[pos] = Utf8.checked(PgText.format(v));
+            } catch (ValueException e) {
+                return NO_JSON; // getString fails the same way, with the message
+            }
         }
         try {
             return JsonText.of(v);

@@ -88,7 +88,7 @@ public final class TypeDescriptions extends ChannelInboundHandlerAdapter {
         return switch (oid) {
             case PgTypes.BOOL, PgTypes.INT2, PgTypes.INT4, PgTypes.INT8, PgTypes.FLOAT4, PgTypes.FLOAT8, PgTypes.TEXT,
                     PgTypes.VARCHAR, PgTypes.BPCHAR, PgTypes.NAME, PgTypes.BYTEA, PgTypes.UUID, PgTypes.DATE,
-                    PgTypes.TIMESTAMP, PgTypes.TIMESTAMPTZ -> oid;
+                    PgTypes.TIMESTAMP, PgTypes.TIMESTAMPTZ, PgTypes.VOID -> oid;
             // not unknown's type: the driver splits an unknown value that starts with '{' into a String[]
             default -> PgTypes.TSVECTOR;
         };
