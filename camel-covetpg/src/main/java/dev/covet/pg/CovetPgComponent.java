@@ -91,6 +91,15 @@ public class CovetPgComponent extends DefaultComponent {
                         KeepAlive.apply(connection, idleSeconds, Math.min(10, idleSeconds), 3);
                     }
                 });
+        boolean verified = settings.sslMode() == dev.covet.pg.client.SslMode.VERIFY_FULL;
+        if (settings.password() != null && !settings.password().isEmpty() && !verified) {
+            // vertx-pg-client 4.5 offers neither libpq's channel_binding=require nor require_auth: say what is at stake
+            LOG.warn("covetpg sends the password for {} to a server whose identity it does not verify (sslMode={}): an attacker"
+                    + " on the path can pose as the server{} and ask for the password in clear text; use sslMode=verify-full with"
+                    + " sslRootCert (see docs/security.md)", settings.user(), settings.sslMode(),
+                    settings.sslMode() == dev.covet.pg.client.SslMode.PREFER || settings.sslMode() == dev.covet.pg.client.SslMode.ALLOW
+                            ? " or strip TLS" : "");
+        }
         LOG.info("Starting covetpg pool to {} as {} (sslMode={}, pool {}..{})", settings.hosts().size() == 1 ? settings.target()
                         : settings.hosts() + "/" + settings.database(), settings.user(), settings.sslMode(), settings.minPoolSize(),
                 settings.maxPoolSize());

@@ -181,6 +181,9 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         while (mayGoOn()) {
             session.begin();
             boolean ok = false;
+            // onConsumeFailed cannot join the claim: the claim rolls back when an exchange fails, and would
+            // undo it with it, so a row that always fails would come back for ever. It runs after, and commits.
+            List<Statements> afterRollback = new ArrayList<>();
             try {
                 QueryResult result = session.query(claim, queryParams);
                 List<Map<String, Object>> rows = result.rows();
@@ -188,7 +191,13 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
                     session.commit();
                     break;
                 }
-                ok = route(rows, rows.size() < e.getChunkSize(), progress, sets -> batchOnSession(session, sets));
+                ok = route(rows, rows.size() < e.getChunkSize(), progress, sets -> {
+                    if (onConsumeFailed != null && sets.sql().equals(onConsumeFailed.sql())) {
+                        afterRollback.add(sets);
+                    } else {
+                        batchOnSession(session, sets);
+                    }
+                });
                 if (ok) {
                     session.commit();
                 }
@@ -198,6 +207,11 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
             } finally {
                 if (session.inTransaction()) {
                     session.rollback(); // the claim is released: another consumer, or the next poll, takes the rows
+                }
+                if (!afterRollback.isEmpty()) {
+                    session.begin();
+                    afterRollback.forEach(sets -> batchOnSession(session, sets));
+                    session.commit();
                 }
             }
         }

@@ -253,7 +253,7 @@ public class CovetPgCopyProducer extends BulkProducer {
                 session.copyFinished(false, sql, System.nanoTime() - started, 0, false);
             }
         }
-        SessionStream body = new SessionStream(stream, ownSession ? session : null, session, sql, started);
+        SessionStream body = new SessionStream(stream, ownSession ? session : null, session, sql, started, getEndpoint().getComponent());
         if (!ownSession) {
             session.closeBeforeEnd(body); // read it inside the transacted block; whatever is left ends with it
         }
@@ -287,9 +287,12 @@ public class CovetPgCopyProducer extends BulkProducer {
         private final AtomicBoolean closed = new AtomicBoolean();
         private final AtomicBoolean reported = new AtomicBoolean();
 
+        private final CovetPgComponent component;
+
         /** @param session the session to close with the stream, or null (a route transaction's) */
-        SessionStream(CopyOutStream in, PgSession session, PgSession reportTo, String sql, long started) {
+        SessionStream(CopyOutStream in, PgSession session, PgSession reportTo, String sql, long started, CovetPgComponent component) {
             super(in);
+            this.component = component;
             this.copy = in;
             this.session = session;
             this.reportTo = reportTo;
@@ -334,6 +337,12 @@ public class CovetPgCopyProducer extends BulkProducer {
 
         @Override
         public void close() {
+            if (io.vertx.core.Context.isOnEventLoopThread() && !closed.get()) {
+                // an exchange that completes on an event loop (a Vert.x HTTP consumer's, say): closing
+                // early waits for the server to end the COPY, which an event loop must not do
+                component.runBlocking(this::close);
+                return;
+            }
             if (closed.compareAndSet(false, true)) {
                 report();
                 try {

@@ -301,6 +301,26 @@ class ComponentOptionsTest extends CovetPgTestSupport {
     }
 
     @Test
+    void aPasswordSentToAServerWhoseIdentityIsNotVerifiedIsWarnedAboutAtStart() throws Exception {
+        String password = db.password() == null || db.password().isEmpty() ? "trust-ignores-it-7731" : db.password();
+        try (LogCapture log = new LogCapture()) {
+            startContext(c -> {
+                c.setPassword(password);
+                c.setSslMode("prefer");
+            });
+            assertThat(log.lines("sends the password")).singleElement().asString().contains("WARN").contains("sslMode=prefer")
+                    .contains("verify-full").doesNotContain(password);
+        }
+        try (LogCapture log = new LogCapture()) {
+            startContext(c -> {
+                c.setPassword(null);
+                c.setSslMode("disable");
+            });
+            assertThat(log.lines("sends the password")).as("no password, nothing to warn about").isEmpty();
+        }
+    }
+
+    @Test
     void unknownEndpointOptionsAndOperationsAreRejected() throws Exception {
         CamelContext context = startContext(c -> { });
         assertThatThrownBy(() -> context.getEndpoint("covetpg:query?sql=SELECT 1&fetchRows=10"))

@@ -194,6 +194,29 @@ class ConsumerTest extends CovetPgTestSupport {
     }
 
     @Test
+    void withSkipLockedOnConsumeFailedCommitsSoThatAPoisonRowIsNotClaimedForEver() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        startContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public void configure() {
+                from("covetpg:query?sql=SELECT id FROM " + jobs + " WHERE state = 'new' ORDER BY id&skipLocked=true&chunkSize=1&splitRows=true"
+                        + "&delay=10&onConsume=RAW(UPDATE " + jobs + " SET state = 'done' WHERE id = :#id)"
+                        + "&onConsumeFailed=RAW(UPDATE " + jobs + " SET state = 'failed' WHERE id = :#id)")
+                        .process(e -> {
+                            if (((Map<String, Object>) e.getMessage().getBody(Map.class)).get("id").equals(1)) {
+                                attempts.incrementAndGet();
+                                throw new IllegalStateException("row 1 always fails");
+                            }
+                        });
+            }
+        });
+        await(() -> (Long) db.queryValue("SELECT count(*) FROM " + jobs + " WHERE state = 'done'") == 2499L, "every other row done");
+        assertThat(db.queryValue("SELECT state FROM " + jobs + " WHERE id = 1")).isEqualTo("failed");
+        assertThat(attempts.get()).as("the poison row, claimed once, marked by onConsumeFailed").isEqualTo(1);
+    }
+
+    @Test
     void aFailedExchangeWithSkipLockedRollsItsClaimBack() throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         startContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {

@@ -161,4 +161,27 @@ class TimeLimitsTest extends CovetPgTestSupport {
         });
         assertThat(covetpg(context).getPoolStatistics().size()).isEqualTo(2);
     }
+
+    @Test
+    void aConnectionBeingOpenedIsNotCountedIdleWhileSomeoneWaits() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+            CamelContext context = startContext(c -> {
+                c.setHost("127.0.0.1");
+                c.setPort(proxy.port());
+                c.setMinPoolSize(0);
+                c.setMaxPoolSize(2);
+                c.setAcquireTimeout(3000);
+            });
+            proxy.freeze(); // the connect is accepted, the handshake never answered
+            CompletableFuture<Exchange> waiting = CompletableFuture.supplyAsync(() -> send(context, "covetpg:query?sql=SELECT 1", null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (covetpg(context).getPoolStatistics().waiting() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            dev.covet.pg.client.PoolStatistics stats = covetpg(context).getPoolStatistics();
+            assertThat(stats.waiting()).isEqualTo(1);
+            assertThat(stats.idle()).as("idle while an operation waits: " + stats).isZero();
+            assertThat(waiting.get(20, TimeUnit.SECONDS).getException()).isNotNull();
+        }
+    }
 }

@@ -112,6 +112,7 @@ public final class CopyOutStream extends InputStream {
 
     /** Takes the next chunk, blocking until there is one; false at the end. */
     private boolean next() throws IOException {
+        refuseOnEventLoop("read");
         if (closed) {
             throw new IOException("The COPY stream is closed: " + session.describe());
         }
@@ -165,6 +166,9 @@ public final class CopyOutStream extends InputStream {
     public void close() {
         if (closed) {
             return;
+        }
+        if (!session.isComplete()) {
+            refuseOnEventLoop("close"); // closing early waits for the server to end the COPY
         }
         closed = true;
         if (!session.isComplete()) {
@@ -263,6 +267,14 @@ public final class CopyOutStream extends InputStream {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /** Reading waits for the server, which an event loop must never do: the data would never come. */
+    private void refuseOnEventLoop(String what) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("A COPY stream must not " + what + " on a Vert.x event loop thread ("
+                    + Thread.currentThread().getName() + "): it waits for the server; read it on a route thread");
         }
     }
 }
