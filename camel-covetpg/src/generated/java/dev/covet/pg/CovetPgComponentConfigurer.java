@@ -38,6 +38,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "channelbinding":
+        case "channelBinding": getOrCreateConfiguration(target).setChannelBinding(property(camelContext, java.lang.String.class, value)); return true;
         case "circuitbreakerprobeinterval":
         case "circuitBreakerProbeInterval": getOrCreateConfiguration(target).setCircuitBreakerProbeInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "circuitbreakerthreshold":
@@ -85,6 +87,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "replicacheckinterval":
         case "replicaCheckInterval": getOrCreateConfiguration(target).setReplicaCheckInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "replicas": getOrCreateConfiguration(target).setReplicas(property(camelContext, java.lang.String.class, value)); return true;
+        case "requireauth":
+        case "requireAuth": getOrCreateConfiguration(target).setRequireAuth(property(camelContext, java.lang.String.class, value)); return true;
         case "retrybackoff":
         case "retryBackoff": getOrCreateConfiguration(target).setRetryBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "retrymaxbackoff":
@@ -128,6 +132,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "channelbinding":
+        case "channelBinding": return java.lang.String.class;
         case "circuitbreakerprobeinterval":
         case "circuitBreakerProbeInterval": return long.class;
         case "circuitbreakerthreshold":
@@ -175,6 +181,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "replicacheckinterval":
         case "replicaCheckInterval": return long.class;
         case "replicas": return java.lang.String.class;
+        case "requireauth":
+        case "requireAuth": return java.lang.String.class;
         case "retrybackoff":
         case "retryBackoff": return long.class;
         case "retrymaxbackoff":
@@ -214,6 +222,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "channelbinding":
+        case "channelBinding": return getOrCreateConfiguration(target).getChannelBinding();
         case "circuitbreakerprobeinterval":
         case "circuitBreakerProbeInterval": return getOrCreateConfiguration(target).getCircuitBreakerProbeInterval();
         case "circuitbreakerthreshold":
@@ -261,6 +271,8 @@ public class CovetPgComponentConfigurer extends PropertyConfigurerSupport implem
         case "replicacheckinterval":
         case "replicaCheckInterval": return getOrCreateConfiguration(target).getReplicaCheckInterval();
         case "replicas": return getOrCreateConfiguration(target).getReplicas();
+        case "requireauth":
+        case "requireAuth": return getOrCreateConfiguration(target).getRequireAuth();
         case "retrybackoff":
         case "retryBackoff": return getOrCreateConfiguration(target).getRetryBackoff();
         case "retrymaxbackoff":

@@ -1,6 +1,7 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.ClientSettings;
+import dev.covet.pg.wire.AuthRequirements;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PoolStatistics;
 import dev.covet.pg.wire.FlushCoalescing;
@@ -91,15 +92,7 @@ public class CovetPgComponent extends DefaultComponent {
                         KeepAlive.apply(connection, idleSeconds, Math.min(10, idleSeconds), 3);
                     }
                 });
-        boolean verified = settings.sslMode() == dev.covet.pg.client.SslMode.VERIFY_FULL;
-        if (settings.password() != null && !settings.password().isEmpty() && !verified) {
-            // vertx-pg-client 4.5 offers neither libpq's channel_binding=require nor require_auth: say what is at stake
-            LOG.warn("covetpg sends the password for {} to a server whose identity it does not verify (sslMode={}): an attacker"
-                    + " on the path can pose as the server{} and ask for the password in clear text; use sslMode=verify-full with"
-                    + " sslRootCert (see docs/security.md)", settings.user(), settings.sslMode(),
-                    settings.sslMode() == dev.covet.pg.client.SslMode.PREFER || settings.sslMode() == dev.covet.pg.client.SslMode.ALLOW
-                            ? " or strip TLS" : "");
-        }
+        warnOfAnUnverifiedServer(settings);
         LOG.info("Starting covetpg pool to {} as {} (sslMode={}, pool {}..{})", settings.hosts().size() == 1 ? settings.target()
                         : settings.hosts() + "/" + settings.database(), settings.user(), settings.sslMode(), settings.minPoolSize(),
                 settings.maxPoolSize());
@@ -172,6 +165,31 @@ public class CovetPgComponent extends DefaultComponent {
             }
         }
         return "covetpg";
+    }
+
+    /**
+     * With a password and a server whose identity nothing checks, an attacker on the path can pose
+     * as the server: say at start what is at stake and which option closes the gap.
+     */
+    private static void warnOfAnUnverifiedServer(ClientSettings settings) {
+        boolean verified = settings.sslMode() == dev.covet.pg.client.SslMode.VERIFY_FULL || settings.auth().channelBindingRequired();
+        if (settings.password() == null || settings.password().isEmpty() || verified) {
+            return;
+        }
+        String strip = settings.sslMode() == dev.covet.pg.client.SslMode.PREFER || settings.sslMode() == dev.covet.pg.client.SslMode.ALLOW
+                ? " or strip TLS" : "";
+        if (settings.auth().passwordCanBeSent()) {
+            LOG.warn("covetpg sends the password for {} to a server whose identity it does not verify (sslMode={}): an attacker"
+                    + " on the path can pose as the server{} and ask for the password ({}); use sslMode=verify-full with"
+                    + " sslRootCert, or channelBinding=require, or requireAuth=scram-sha-256 (see docs/security.md)", settings.user(),
+                    settings.sslMode(), strip, settings.auth().allowed().contains(AuthRequirements.Method.PASSWORD)
+                            ? "in clear text" : "as an MD5 hash, which can be cracked offline");
+        } else {
+            LOG.warn("covetpg authenticates {} by SCRAM to a server whose identity it does not verify (sslMode={}): the password"
+                    + " is never sent, but an attacker on the path can pose as the server{}, pass the exchange on to it and read the"
+                    + " session; use sslMode=verify-full with sslRootCert, or channelBinding=require (see docs/security.md)",
+                    settings.user(), settings.sslMode(), strip);
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.covet.pg.client.PgUrl;
 import dev.covet.pg.client.ReadFrom;
 import dev.covet.pg.client.ResilienceSettings;
 import dev.covet.pg.client.SslMode;
+import dev.covet.pg.wire.AuthRequirements;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ public class CovetPgConfiguration implements Cloneable {
 
     @UriParam(label = "common", secret = true,
               description = "Connection URI in libpq's form: postgresql:// then optionally user:password and an at sign, then host:port/database,"
-                            + " then optionally the query keys sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout (seconds), host, port, dbname,"
+                            + " then optionally the query keys sslmode, sslrootcert, sslcert, sslkey, require_auth, channel_binding, application_name, connect_timeout (seconds), host, port, dbname,"
                             + " user, password, target_session_attrs. Several hosts are written postgresql://h1:5432,h2:5433/db: each is a candidate, the"
                             + " primary is found by asking. Unknown keys are rejected. A separate option (host, port, database, user, password, sslMode, ...)"
                             + " that is set overrides the URI's value.")
@@ -57,6 +58,18 @@ public class CovetPgConfiguration implements Cloneable {
     private String sslCert;
     @UriParam(label = "security", secret = true, description = "PEM file with the private key of sslCert (PKCS#8 or PKCS#1).")
     private String sslKey;
+    @UriParam(label = "security",
+              description = "Authentication methods the server may ask for, with libpq's require_auth meaning: a comma-separated list of"
+                            + " password, md5, gss, sspi, scram-sha-256 and none (no authentication), or of methods it must not use, each"
+                            + " written with a leading ! (as in !password,!md5). A server that asks for another method is disconnected before"
+                            + " anything derived from the password is sent. Not set: any method.")
+    private String requireAuth;
+    @UriParam(label = "security", defaultValue = "prefer", enums = "prefer,require",
+              description = "SCRAM channel binding, with libpq's channel_binding meaning: prefer binds SCRAM-SHA-256 to the TLS channel when"
+                            + " the server offers it; require disconnects, before anything derived from the password is sent, from a server"
+                            + " that does not authenticate by SCRAM-SHA-256-PLUS over TLS, so that whoever answers must know the password:"
+                            + " with a password, this protects without verifying the server's certificate.")
+    private String channelBinding;
 
     @UriParam(label = "common", defaultValue = DEFAULT_APPLICATION_NAME,
               description = "application_name reported to the server, as seen in pg_stat_activity.")
@@ -192,6 +205,8 @@ public class CovetPgConfiguration implements Cloneable {
                 first(sslRootCert, params.get("sslrootcert"), null),
                 first(sslCert, params.get("sslcert"), null),
                 first(sslKey, params.get("sslkey"), null),
+                AuthRequirements.parse(first(requireAuth, params.get("require_auth"), null),
+                        first(channelBinding, params.get("channel_binding"), null)),
                 first(applicationName, params.get("application_name"), DEFAULT_APPLICATION_NAME),
                 settings,
                 resolvedConnectTimeout,
@@ -257,6 +272,10 @@ public class CovetPgConfiguration implements Cloneable {
     public void setUser(String user) { this.user = user; }
     public String getPassword() { return password; }
     public void setPassword(String password) { this.password = password; }
+    public String getRequireAuth() { return requireAuth; }
+    public void setRequireAuth(String requireAuth) { this.requireAuth = requireAuth; }
+    public String getChannelBinding() { return channelBinding; }
+    public void setChannelBinding(String channelBinding) { this.channelBinding = channelBinding; }
     public String getSslMode() { return sslMode; }
     public void setSslMode(String sslMode) { this.sslMode = sslMode; }
     public String getSslRootCert() { return sslRootCert; }

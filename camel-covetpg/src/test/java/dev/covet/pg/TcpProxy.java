@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy in front of a real PostgreSQL, for the network failures a server cannot be asked
  * to produce: connections cut without a word ({@link #cut()}), a server that refuses connections
  * ({@link #refuse()}), and a peer that vanished without closing the socket ({@link #freeze()}).
+ * It also keeps what the clients sent ({@link #sentByClients()}), as an eavesdropper would.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +24,7 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
     private volatile boolean frozen;
+    private final java.io.ByteArrayOutputStream fromClients = new java.io.ByteArrayOutputStream();
 
     TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -81,8 +83,8 @@ final class TcpProxy implements AutoCloseable {
                     Socket upstream = new Socket(targetHost, targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    pump(client, upstream, true);
+                    pump(upstream, client, false);
                 } catch (IOException e) {
                     // closed by refuse() or close()
                 }
@@ -92,7 +94,14 @@ final class TcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Every byte the clients have sent so far, over all connections. */
+    byte[] sentByClients() {
+        synchronized (fromClients) {
+            return fromClients.toByteArray();
+        }
+    }
+
+    private void pump(Socket from, Socket to, boolean fromClient) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -100,6 +109,11 @@ final class TcpProxy implements AutoCloseable {
                 while ((n = in.read(buffer)) >= 0) {
                     while (frozen) {
                         Thread.sleep(50);
+                    }
+                    if (fromClient) {
+                        synchronized (fromClients) {
+                            fromClients.write(buffer, 0, n);
+                        }
                     }
                     out.write(buffer, 0, n);
                     out.flush();

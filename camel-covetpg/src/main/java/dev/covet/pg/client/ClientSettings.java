@@ -1,5 +1,6 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.wire.AuthRequirements;
 import java.util.Map;
 
 /**
@@ -17,6 +18,7 @@ public record ClientSettings(
         String sslRootCert,
         String sslCert,
         String sslKey,
+        AuthRequirements auth,
         String applicationName,
         Map<String, String> serverSettings,
         long connectTimeout,
@@ -39,6 +41,7 @@ public record ClientSettings(
         serverSettings = Map.copyOf(serverSettings);
         monitor = monitor == null ? MonitorSettings.OFF : monitor;
         resilience = resilience == null ? ResilienceSettings.NONE : resilience;
+        auth = auth == null ? AuthRequirements.ANY : auth;
         require(host != null && !host.isBlank(), "host", host, "a host name or address");
         require(port >= 1 && port <= 65535, "port", port, "between 1 and 65535");
         require(database != null && !database.isBlank(), "database", database, "a database name");
@@ -103,14 +106,15 @@ public record ClientSettings(
     /** The same settings for another server of the cluster, for messages and connections to it. */
     public ClientSettings forHost(HostPort other) {
         return new ClientSettings(other.host(), other.port(), database, user, password, sslMode, sslRootCert, sslCert, sslKey,
-                applicationName, serverSettings, connectTimeout, minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout,
+                auth, applicationName, serverSettings, connectTimeout, minPoolSize, maxPoolSize, maxWaitQueueSize, acquireTimeout,
                 idleTimeout, maxLifetime, queryTimeout, commandTimeout, statementCacheSize, maxCacheableStatementSize,
                 pipeliningLimit, pipelining, monitor, resilience);
     }
 
     @Override
     public String toString() {
-        return "ClientSettings[" + user + "@" + target() + ", sslMode=" + sslMode + ", pool=" + minPoolSize + ".."
+        return "ClientSettings[" + user + "@" + target() + ", sslMode=" + sslMode
+                + (auth.enforced() ? ", " + auth : "") + ", pool=" + minPoolSize + ".."
                 + maxPoolSize + "]";
     }
 }

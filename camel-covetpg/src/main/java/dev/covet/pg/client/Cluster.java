@@ -1,13 +1,18 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.wire.AuthRequirements;
+import dev.covet.pg.wire.GuardedDriver;
 import dev.covet.pg.wire.SocketAccess;
 import dev.covet.pg.wire.TypeDescriptions;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.spi.PgDriver;
+import io.vertx.sqlclient.ClientBuilder;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +34,8 @@ final class Cluster {
 
     private final Vertx vertx;
     private final ClientSettings settings;
+    /** The driver's own, or one that checks each server's authentication requests first. */
+    private final PgDriver driver;
     private final List<Node> nodes = new ArrayList<>();
     private final AtomicInteger nextReplica = new AtomicInteger();
     private final AtomicBoolean checking = new AtomicBoolean();
@@ -38,11 +45,12 @@ final class Cluster {
     Cluster(Vertx vertx, ClientSettings settings, String name, java.util.function.Consumer<io.vertx.sqlclient.SqlConnection> onConnect) {
         this.vertx = vertx;
         this.settings = settings;
+        this.driver = settings.auth().enforced() ? new GuardedDriver(settings.auth()) : PgDriver.INSTANCE;
         ResilienceSettings r = settings.resilience();
         for (HostPort address : settings.hosts()) {
             ClientSettings own = settings.forHost(address);
             String poolName = nodes.isEmpty() ? name : name + "-" + address;
-            var builder = PgBuilder.pool()
+            var builder = ClientBuilder.pool(driver)
                     .with(PgOptionsFactory.poolOptions(own, poolName))
                     .connectingTo(PgOptionsFactory.connectOptions(own))
                     .using(vertx);
@@ -146,7 +154,7 @@ final class Cluster {
         Promise<Object> result = Promise.promise();
         long timer = vertx.setTimer(limit, id -> result.tryFail(new CovetPgTimeoutException("No answer from " + server.target()
                 + " within " + limit + " ms while " + what, null, null)));
-        PgConnection.connect(vertx, PgOptionsFactory.connectOptions(server))
+        connect(server)
                 // closed even when the answer comes after the timeout, so a late connection does not leak
                 .compose(c -> c.query(sql).execute().eventually(v -> c.close()))
                 .onComplete(ar -> {
@@ -159,6 +167,13 @@ final class Cluster {
                     }
                 });
         return result.future();
+    }
+
+    /** A connection of its own to one server, checked against the settings' {@link AuthRequirements} as the pool's are. */
+    private Future<SqlConnection> connect(ClientSettings server) {
+        PgConnectOptions options = PgOptionsFactory.connectOptions(server);
+        return driver instanceof GuardedDriver guarded ? guarded.connect(vertx, options)
+                : PgConnection.connect(vertx, options).map(c -> c);
     }
 
     /** The server that takes writes now; fails when none is known (during a failover, say). */

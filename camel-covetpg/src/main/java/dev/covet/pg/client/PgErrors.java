@@ -1,5 +1,6 @@
 package dev.covet.pg.client;
 
+import dev.covet.pg.wire.AuthenticationGuard;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
@@ -32,6 +33,9 @@ final class PgErrors {
             return fromServer(pg, settings, what);
         }
         String target = settings.user() + "@" + settings.target();
+        if (root instanceof AuthenticationGuard.RefusedException refused) {
+            return new CovetPgConnectionException(refused.getMessage() + " (" + target + ")", failure);
+        }
         if (failure instanceof ClosedConnectionException) {
             return new CovetPgConnectionException("The connection to " + target + " was closed while " + what
                     + "; the server may have restarted or terminated the session", failure);

@@ -22,7 +22,7 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
 
     /** The query keys understood, with libpq's names. */
     public static final Set<String> KEYS = Set.of("host", "port", "dbname", "user", "password", "sslmode", "sslrootcert",
-            "sslcert", "sslkey", "application_name", "connect_timeout", "target_session_attrs");
+            "sslcert", "sslkey", "require_auth", "channel_binding", "application_name", "connect_timeout", "target_session_attrs");
 
     public static PgUrl parse(String url) {
         if (url == null || url.isBlank()) {

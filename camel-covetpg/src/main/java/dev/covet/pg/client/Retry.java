@@ -57,8 +57,8 @@ final class Retry {
         if (io instanceof java.net.ConnectException || io instanceof java.net.UnknownHostException) {
             return Kind.TRANSIENT; // could not connect: nothing was sent
         }
-        if (io instanceof javax.net.ssl.SSLException) {
-            return Kind.FINAL; // TLS set up wrong: trying again changes nothing
+        if (io instanceof javax.net.ssl.SSLException || refusedAuthentication(raw)) {
+            return Kind.FINAL; // TLS set up wrong, or a server that asks for what requireAuth refuses: trying again changes nothing
         }
         if (io != null) {
             // the connection died with the statement sent (or being sent)
@@ -78,6 +78,15 @@ final class Retry {
             }
         }
         return null;
+    }
+
+    private static boolean refusedAuthentication(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof dev.covet.pg.wire.AuthenticationGuard.RefusedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The SQLSTATE of a server error, translated or not; null for other failures. */

@@ -11,7 +11,10 @@
  *       its declared type needs, converting by {@link dev.covet.pg.types} and never narrowing;</li>
  *   <li>{@link dev.covet.pg.wire.StatementCache} forgets a cached statement whose types went stale;</li>
  *   <li>{@link dev.covet.pg.wire.FlushCoalescing} and {@link dev.covet.pg.wire.KeepAlive} set up
- *       the socket itself.</li>
+ *       the socket itself;</li>
+ *   <li>{@link dev.covet.pg.wire.GuardedDriver} puts an {@link dev.covet.pg.wire.AuthenticationGuard}
+ *       on each new socket, which refuses what {@link dev.covet.pg.wire.AuthRequirements} does not
+ *       allow before the driver answers the server.</li>
  * </ul>
  */
 package dev.covet.pg.wire;
