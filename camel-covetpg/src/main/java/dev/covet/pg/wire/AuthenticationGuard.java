@@ -91,7 +91,7 @@ public final class AuthenticationGuard extends ChannelDuplexHandler {
             int at = partial.readerIndex();
             byte type = partial.getByte(at);
             int length = partial.getInt(at + 1);
-            if (length < 4 || length > MAX_MESSAGE) {
+            if (length < (type == 'R' ? 8 : 4) || length > MAX_MESSAGE) {
                 refuse(ctx, "the server sent a message of " + length + " bytes while authenticating");
                 return;
             }

@@ -243,6 +243,13 @@ class AuthenticationGuardTest {
         big.writeInbound(Unpooled.buffer().writeByte('R').writeInt(Integer.MAX_VALUE).writeInt(10));
         assertThat(other.errors).singleElement().extracting(Throwable::getMessage).asString().contains("2147483647 bytes");
         assertThat(big.isOpen()).isFalse();
+
+        Codec third = new Codec();
+        EmbeddedChannel shortRequest = new EmbeddedChannel(new AuthenticationGuard(SCRAM_ONLY), third);
+        shortRequest.writeOutbound(startup());
+        shortRequest.writeInbound(Unpooled.buffer().writeByte('R').writeInt(4).writeInt(0)); // a request without its code
+        assertThat(third.errors).singleElement().extracting(Throwable::getMessage).asString().contains("4 bytes");
+        assertThat(third.read).isEmpty();
     }
 
     @Test
