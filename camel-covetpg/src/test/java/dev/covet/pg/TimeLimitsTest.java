@@ -3,6 +3,8 @@ package dev.covet.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.covet.pg.client.CovetPgTimeoutException;
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.CovetPgUnknownOutcomeException;
 import dev.covet.pg.tx.CovetPgTransactionPolicy;
 import java.sql.Connection;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -51,6 +54,53 @@ class TimeLimitsTest extends CovetPgTestSupport {
         assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(0L);
         // and the connection it ran on serves the next statement
         assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 7", null).getMessage().getBody()).isEqualTo(7);
+    }
+
+    /**
+     * A thread interrupted while it waits for its ROLLBACK (as Camel interrupts a consumer's poll
+     * when its route stops) stops waiting with the ROLLBACK still queued on the connection. That
+     * connection once went back to the pool busy, and the next COPY on it failed with "1 command(s)
+     * are in flight" (the fidelity matrix hit it, once in four CI runs).
+     */
+    @Test
+    void aWaitEndedByAnInterruptKeepsItsBusyConnectionOutOfThePool() throws Exception {
+        CamelContext context = startContext(c -> {
+            c.setApplicationName(app);
+            c.setMinPoolSize(1);
+            c.setMaxPoolSize(1); // the next exchange gets the very connection the interrupted session gives back
+        });
+        PgClient client = context.getComponent("covetpg", CovetPgComponent.class).client();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try (PgSession session = client.openSession(0)) {
+                session.begin();
+                // still running when the ROLLBACK is sent, so the ROLLBACK waits behind it
+                session.connection().query("SELECT pg_sleep(3)").execute();
+                session.rollback();
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "covetpg-interrupted-worker");
+        worker.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (active() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(failure.get()).hasMessageContaining("Interrupted while rolling back");
+
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // a COPY's output is read within its exchange
+                from("direct:copy-after-interrupt").to("covetpg:copy?sql=COPY (SELECT 1) TO STDOUT").convertBodyTo(String.class);
+            }
+        });
+        Exchange copy = send(context, "direct:copy-after-interrupt", null);
+        assertThat(copy.getException()).as("the COPY after the interrupted session").isNull();
+        assertThat(copy.getMessage().getBody(String.class)).isEqualTo("1\n");
+        awaitIdle(); // and what the interrupted session left running was cancelled on the server
     }
 
     @Test

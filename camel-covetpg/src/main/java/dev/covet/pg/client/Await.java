@@ -29,4 +29,13 @@ final class Await {
             throw new CovetPgException("Interrupted while " + what, e);
         }
     }
+
+    /**
+     * Whether {@code failure}, thrown by {@link #result} for {@code future}, left the command
+     * running on its connection: the wait ended without its answer (an interrupt, commandTimeout),
+     * or a time limit failed the future while the command went on.
+     */
+    static boolean leftRunning(Future<?> future, RuntimeException failure) {
+        return !future.isComplete() || (failure instanceof CovetPgTimeoutException t && t.getSqlState() == null);
+    }
 }

@@ -192,7 +192,23 @@ public final class PgSession implements AutoCloseable {
 
     /** Waits for the end of the transaction, which {@link #end} already bounds by commandTimeout. */
     private void awaitEnd(Future<Void> ended, String what) {
-        Await.result(ended, 0, client.settings(), what);
+        awaitOrAbandon(ended, 0, what);
+    }
+
+    /**
+     * Waits for {@code future}; when the wait ends without its answer (commandTimeout ran out, the
+     * thread was interrupted) the command may still run on the connection, so it is cancelled and
+     * the connection is dropped when the session closes, never lent to the pool's next borrower.
+     */
+    private <T> T awaitOrAbandon(Future<T> future, long limit, String what) {
+        try {
+            return Await.result(future, limit, client.settings(), what);
+        } catch (RuntimeException e) {
+            if (Await.leftRunning(future, e)) {
+                lease.abandon();
+            }
+            throw e;
+        }
     }
 
     /** Names who uses the session now (an endpoint), for the slow-query log; a route transaction's changes hands. */
@@ -289,14 +305,7 @@ public final class PgSession implements AutoCloseable {
      * the server and the connection is dropped when the session closes: it may still be busy.
      */
     public <T> T await(Future<T> future, String what) {
-        try {
-            return Await.result(future, commandTimeout, client.settings(), what);
-        } catch (CovetPgTimeoutException e) {
-            if (e.getSqlState() == null) {
-                lease.abandon();
-            }
-            throw e;
-        }
+        return awaitOrAbandon(future, commandTimeout, what);
     }
 
     /** Translates a failure seen while using {@link #connection()} directly. */

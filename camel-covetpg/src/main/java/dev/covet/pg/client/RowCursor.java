@@ -63,10 +63,11 @@ public final class RowCursor implements Iterator<Map<String, Object>>, AutoClose
                     + " e.g. with split(body()).streaming()");
         }
         RowSet<Row> chunk;
+        Future<RowSet<Row>> read = cursor.read(fetchSize);
         try {
-            chunk = Await.result(cursor.read(fetchSize), commandTimeout, client.settings(), what);
+            chunk = Await.result(read, commandTimeout, client.settings(), what);
         } catch (RuntimeException e) {
-            if (e instanceof CovetPgTimeoutException t && t.getSqlState() == null) {
+            if (Await.leftRunning(read, e)) {
                 abandon.run(); // the fetch still runs on the server: stop it, and do not lend its connection again
             }
             close(false);
