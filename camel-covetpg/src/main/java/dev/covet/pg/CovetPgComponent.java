@@ -97,33 +97,17 @@ public class CovetPgComponent extends DefaultComponent {
                         : settings.hosts() + "/" + settings.database(), settings.user(), settings.sslMode(), settings.minPoolSize(),
                 settings.maxPoolSize());
         // Route steps after a covetpg step run here, never on the Vert.x event loop that completed the I/O.
-        ThreadPoolProfile profile = new ThreadPoolProfile("covetpg");
-        profile.setPoolSize(threads);
-        profile.setMaxPoolSize(threads);
         // Camel makes a pool with no queue (-1 or 0) hand each task straight to a thread and reject it
         // when all are busy; the continuation would then run on the event loop. The queue holds only
         // answers that have already arrived, so it is bounded by the exchanges in flight.
-        profile.setMaxQueueSize(Integer.MAX_VALUE);
-        profile.setKeepAliveTime(60L);
-        profile.setTimeUnit(TimeUnit.SECONDS);
-        profile.setAllowCoreThreadTimeOut(true);
-        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
-        completionExecutor = getCamelContext().getExecutorServiceManager().newThreadPool(this, "CovetPgCompletion", profile);
+        completionExecutor = newThreadPool("CovetPgCompletion", threads);
         // Work that waits on the database (a whole batch or COPY, the start of a route transaction)
         // when it is called on an event loop: never on the completion threads, which every route
         // continuation needs. If it waited there for connections that transactions hold, those
         // transactions' own continuations would queue behind it, and nothing could finish. As many
         // threads as connections can serve; the rest wait in the queue, holding nothing.
-        ThreadPoolProfile blocking = new ThreadPoolProfile("covetpg-blocking");
         int blockingThreads = Math.max(2, settings.maxPoolSize() * settings.hosts().size());
-        blocking.setPoolSize(blockingThreads);
-        blocking.setMaxPoolSize(blockingThreads);
-        blocking.setMaxQueueSize(Integer.MAX_VALUE);
-        blocking.setKeepAliveTime(60L);
-        blocking.setTimeUnit(TimeUnit.SECONDS);
-        blocking.setAllowCoreThreadTimeOut(true);
-        blocking.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
-        blockingExecutor = getCamelContext().getExecutorServiceManager().newThreadPool(this, "CovetPgBlocking", blocking);
+        blockingExecutor = newThreadPool("CovetPgBlocking", blockingThreads);
         try {
             client.start().toCompletionStage().toCompletableFuture().get();
         } catch (java.util.concurrent.ExecutionException e) {
@@ -165,6 +149,19 @@ public class CovetPgComponent extends DefaultComponent {
             }
         }
         return "covetpg";
+    }
+
+    /** A fixed pool of {@code threads} whose queue never refuses: a refused task would run on the caller, an event loop. */
+    private ExecutorService newThreadPool(String name, int threads) {
+        ThreadPoolProfile profile = new ThreadPoolProfile(name);
+        profile.setPoolSize(threads);
+        profile.setMaxPoolSize(threads);
+        profile.setMaxQueueSize(Integer.MAX_VALUE);
+        profile.setKeepAliveTime(60L);
+        profile.setTimeUnit(TimeUnit.SECONDS);
+        profile.setAllowCoreThreadTimeOut(true);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return getCamelContext().getExecutorServiceManager().newThreadPool(this, name, profile);
     }
 
     /**

@@ -36,8 +36,7 @@ public final class NamedParameters {
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                end = end < 0 ? n : end;
+                int end = SqlLexer.skipLineComment(sql, i);
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {

@@ -54,8 +54,7 @@ public final class SessionChanges {
             if (c == '\'' || c == '"') {
                 i = SqlLexer.skipQuoted(sql, i, c);
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end;
+                i = SqlLexer.skipLineComment(sql, i);
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
                 i = SqlLexer.skipBlockComment(sql, i);
             } else if (c == '$' && (i == 0 || !SqlLexer.isIdentifierPart(sql.charAt(i - 1)))) {

@@ -33,6 +33,12 @@ public final class SqlLexer {
         return sql.length();
     }
 
+    /** The end of a {@code --} comment that starts at {@code start}: its newline, or the end of the text. */
+    static int skipLineComment(String sql, int start) {
+        int end = sql.indexOf('\n', start);
+        return end < 0 ? sql.length() : end;
+    }
+
     static int skipBlockComment(String sql, int start) {
         int depth = 0;
         int i = start;
@@ -89,8 +95,7 @@ public final class SqlLexer {
                 out.append(end > i + 1 ? "$$?$$" : "$");
                 i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                end = end < 0 ? n : end;
+                int end = skipLineComment(sql, i);
                 out.append(sql, i, end);
                 i = end;
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
