@@ -16,6 +16,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.spi.ComponentCustomizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -171,13 +173,16 @@ class StarterTest {
         throw new AssertionError("the application started");
     }
 
-    @Test
-    void enabledFalseLeavesTheComponentAsIfTheStarterWereAbsent() {
+    @ParameterizedTest
+    @ValueSource(strings = {"camel.component.covetpg.enabled", "camel.component.enabled", "camel.component.covetpg.customizer.enabled"})
+    void eachSwitchLeavesTheComponentAsIfTheStarterWereAbsent(String off) {
         Map<String, Object> p = new HashMap<>();
-        p.put("camel.component.covetpg.enabled", "false");
+        p.put(off, "false");
         p.put("camel.component.covetpg.application-name", "must-not-arrive");
         try (ConfigurableApplicationContext app = SpringBootApp.start(p)) {
-            assertThat(app.getBeansOfType(ComponentCustomizer.class)).doesNotContainKey("configureCovetPgComponent");
+            if (off.endsWith(".enabled") && !off.contains("customizer")) {
+                assertThat(app.getBeansOfType(ComponentCustomizer.class)).doesNotContainKey("configureCovetPgComponent");
+            }
             CovetPgComponent component = (CovetPgComponent) app.getBean(CamelContext.class).getComponent("covetpg", true, false);
             // nothing set: the component resolves its own default (camel-covetpg) at start
             assertThat(component.getConfiguration().getApplicationName()).isNull();
