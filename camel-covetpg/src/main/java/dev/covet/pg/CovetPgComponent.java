@@ -72,8 +72,9 @@ public class CovetPgComponent extends DefaultComponent {
         super.doStart();
         ClientSettings settings = configuration.toClientSettings();
         int threads = completionThreads();
-        if (vertx == null) {
-            // share the application's event loops when it has a Vert.x (autowiring misses one bound late)
+        if (vertx == null && isAutowiredEnabled()) {
+            // share the application's event loops when it has a Vert.x (autowiring misses one bound
+            // late); autowiredEnabled=false means the application's Vert.x is not to be taken
             vertx = getCamelContext().getRegistry().findSingleByType(Vertx.class);
         }
         if (vertx == null) {

@@ -79,6 +79,22 @@ class PoolConcurrencyTest extends CovetPgTestSupport {
     }
 
     @Test
+    void withAutowiringOffTheRegistrysVertxIsNotTaken() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            CamelContext context = newContext(c -> { });
+            covetpg(context).setAutowiredEnabled(false);
+            context.getRegistry().bind("myVertx", vertx);
+            context.start();
+            assertThat(covetpg(context).getVertx()).isNotNull().isNotSameAs(vertx);
+            assertThat(template(context).requestBody("covetpg:query?outputType=SelectValue&sql=SELECT 12", (Object) null)).isEqualTo(12);
+            context.stop();
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void twoComponentInstancesHaveTwoPools() throws Exception {
         String app1 = "first-" + System.nanoTime();
         String app2 = "second-" + System.nanoTime();

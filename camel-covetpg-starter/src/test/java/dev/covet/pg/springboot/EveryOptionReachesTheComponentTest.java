@@ -54,8 +54,10 @@ class EveryOptionReachesTheComponentTest {
                 }
             });
             assertThat(wrong).isEmpty();
-            // the bean references resolved to the beans; the single options landed on the shared configuration
-            assertThat(component.getConfiguration()).isSameAs(app.getBean("sharedConfiguration"));
+            // the bean references resolved to the beans: the configuration as a copy (the single
+            // options land on it, not on the application's bean), the Vert.x itself
+            assertThat(component.getConfiguration()).isNotSameAs(app.getBean("sharedConfiguration"));
+            assertThat(app.getBean("sharedConfiguration", dev.covet.pg.CovetPgConfiguration.class).getMaxPoolSize()).isEqualTo(10);
             assertThat(component.getVertx()).isSameAs(app.getBean("ownVertx"));
         }
     }

@@ -83,8 +83,9 @@ class StarterTest {
         p.put("camel.component.covetpg.min-pool-size", "2");
         p.put("camel.component.covetpg.max-pool-size", "2");
         p.put("camel.component.covetpg.acquire-timeout", "5s");
-        // a server setting with an underscore needs Spring's bracket form to keep its key
+        // server settings keep their names, in Spring's bracket form or without it
         p.put("camel.component.covetpg.server-settings[statement_timeout]", "4321");
+        p.put("camel.component.covetpg.server-settings.lock_timeout", "1234");
         p.put("management.endpoint.health.show-details", "always");
         // Camel reports only the first check while all are up, unless asked for each
         p.put("camel.health.exposure-level", "full");
@@ -105,6 +106,8 @@ class StarterTest {
                     + "' AND datname = '" + DATABASE + "'")).containsExactly(Map.of("n", 2));
             assertThat(template.requestBody("covetpg:query?sql=SHOW statement_timeout&outputType=SelectValue", null, String.class))
                     .isEqualTo("4321ms");
+            assertThat(template.requestBody("covetpg:query?sql=SHOW lock_timeout&outputType=SelectValue", null, String.class))
+                    .isEqualTo("1234ms");
 
             // the component's health check in Actuator's health, through camel-spring-boot
             IndicatedHealthDescriptor camelHealth = (IndicatedHealthDescriptor) app.getBean(HealthEndpoint.class).healthForPath("camelHealth");
@@ -137,10 +140,19 @@ class StarterTest {
     }
 
     @Test
-    void aWrongDurationFailsTheStartAndCamelsFormsAreAccepted() {
+    void durationsTakeSpringBootsFormsAndOneThatIsNotWholeMillisecondsFails() {
         Map<String, Object> p = new HashMap<>();
         p.put("camel.component.covetpg.acquire-timeout", "soon");
         assertThat(failedStart(p).messages()).contains("camel.component.covetpg.acquire-timeout", "Duration");
+        for (String finer : List.of("500us", "-1s", "PT0.0005S")) {
+            p.put("camel.component.covetpg.acquire-timeout", finer);
+            try (ConfigurableApplicationContext app = SpringBootApp.start(p)) {
+                CamelContext camel = app.getBean(CamelContext.class);
+                // never silently 0 (no limit): the component refuses it when Camel creates it
+                assertThatThrownBy(() -> camel.getComponent("covetpg", true, false)).as(finer)
+                        .satisfies(e -> assertThat(messages(e)).contains("camel.component.covetpg.acquire-timeout", "whole number of milliseconds"));
+            }
+        }
 
         p.put("camel.component.covetpg.acquire-timeout", "1500");  // a plain number is milliseconds, as in Camel
         p.put("camel.component.covetpg.idle-timeout", "2m");
@@ -156,6 +168,10 @@ class StarterTest {
     }
 
     static Failure failedStart(Map<String, Object> properties) {
+        return failedStart(properties, null);
+    }
+
+    static Failure failedStart(Map<String, Object> properties, Map<String, Object> environmentVariables) {
         java.io.PrintStream out = System.out;
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
@@ -163,7 +179,7 @@ class StarterTest {
         System.setOut(capture);
         System.setErr(capture);
         try {
-            SpringBootApp.start(properties).close();
+            SpringBootApp.start(properties, environmentVariables).close();
         } catch (RuntimeException e) {
             return new Failure(messages(e), printed.toString(java.nio.charset.StandardCharsets.UTF_8));
         } finally {
@@ -180,7 +196,7 @@ class StarterTest {
         p.put(off, "false");
         p.put("camel.component.covetpg.application-name", "must-not-arrive");
         try (ConfigurableApplicationContext app = SpringBootApp.start(p)) {
-            if (off.endsWith(".enabled") && !off.contains("customizer")) {
+            if (off.equals("camel.component.enabled")) {
                 assertThat(app.getBeansOfType(ComponentCustomizer.class)).doesNotContainKey("configureCovetPgComponent");
             }
             CovetPgComponent component = (CovetPgComponent) app.getBean(CamelContext.class).getComponent("covetpg", true, false);
@@ -216,6 +232,143 @@ class StarterTest {
             CamelContext camel = app.getBean(CamelContext.class);
             assertThatThrownBy(() -> camel.getComponent("reporting", true, false))
                     .satisfies(e -> assertThat(messages(e)).contains("camel.component.reporting.max-pol-size"));
+        }
+    }
+
+    @Test
+    void environmentVariablesInSpringBootsFormReachTheComponent() {
+        Map<String, Object> env = Map.of(
+                "CAMEL_COMPONENT_COVETPG_MAX_POOL_SIZE", "17",
+                "CAMEL_COMPONENT_COVETPG_ACQUIRE_TIMEOUT", "5s",
+                "CAMEL_COMPONENT_COVETPG_SSL_MODE", "require",
+                "CAMEL_COMPONENT_COVETPG_APPLICATIONNAME", "run-together",
+                "CAMEL_COMPONENT_COVETPG_SERVERSETTINGS_TIMEZONE", "UTC");
+        try (ConfigurableApplicationContext app = SpringBootApp.start(Map.of(), env)) {
+            var configuration = ((CovetPgComponent) app.getBean(CamelContext.class).getComponent("covetpg", true, false)).getConfiguration();
+            assertThat(configuration.getMaxPoolSize()).isEqualTo(17);
+            assertThat(configuration.getAcquireTimeout()).isEqualTo(5000L);
+            assertThat(configuration.getSslMode()).isEqualTo("require");
+            assertThat(configuration.getApplicationName()).isEqualTo("run-together");
+            assertThat(configuration.getServerSettings()).isEqualTo(Map.of("timezone", "UTC"));
+        }
+    }
+
+    @Test
+    void aMisspeltEnvironmentVariableFailsTheStartWithItsNameAndNotItsValue() {
+        Failure failure = failedStart(Map.of(), Map.of("CAMEL_COMPONENT_COVETPG_MAX_POL_SIZE", "17",
+                "CAMEL_COMPONENT_COVETPG_PASSWROD", "s3cret-never-shown"));
+        assertThat(failure.messages()).contains("CAMEL_COMPONENT_COVETPG_MAX_POL_SIZE", "CAMEL_COMPONENT_COVETPG_PASSWROD");
+        assertThat(failure.messages() + failure.printed()).doesNotContain("s3cret-never-shown");
+    }
+
+    @Test
+    void aServerSettingWithAnUnderscoreIsRefusedFromAnEnvironmentVariableRatherThanRenamed() {
+        // the variable's name cannot say statement_timeout: it would arrive as statement.timeout,
+        // a custom setting the server accepts and nothing reads
+        Failure failure = failedStart(Map.of(), Map.of("CAMEL_COMPONENT_COVETPG_SERVERSETTINGS_STATEMENT_TIMEOUT", "5s"));
+        assertThat(failure.messages()).contains("CAMEL_COMPONENT_COVETPG_SERVERSETTINGS_STATEMENT_TIMEOUT", "server-settings.statement_timeout");
+    }
+
+    @Test
+    void propertiesAddToAComponentBeansOwnSettingsAndLeaveTheRestAsTheBeanSaysIt() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("camel.component.covetpg.server-settings[search_path]", "etl");
+        p.put("camel.component.covetpg.max-pool-size", "3");
+        try (ConfigurableApplicationContext app = SpringBootApp.start(p, OwnComponent.class)) {
+            var configuration = ((CovetPgComponent) app.getBean(CamelContext.class).getComponent("covetpg", true, false)).getConfiguration();
+            assertThat(configuration.getUrl()).isEqualTo("postgresql://own@own-host/own");
+            assertThat(configuration.getApplicationName()).isEqualTo("own-app");
+            assertThat(configuration.getMaxPoolSize()).isEqualTo(3);
+            assertThat(configuration.getServerSettings()).containsExactly(Map.entry("timezone", "UTC"), Map.entry("search_path", "etl"));
+        }
+    }
+
+    @Test
+    void twoComponentsNamingOneConfigurationBeanEachKeepTheirOwnDatabase() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("camel.component.covetpg.configuration", "sharedConfiguration");
+        p.put("camel.component.covetpg.url", "postgresql://first@first/first");
+        p.put("camel.component.reporting.configuration", "#bean:sharedConfiguration");
+        p.put("camel.component.reporting.url", "postgresql://second@second/second");
+        try (ConfigurableApplicationContext app = SpringBootApp.start(p, SecondComponent.class, SharedConfiguration.class)) {
+            CamelContext camel = app.getBean(CamelContext.class);
+            CovetPgComponent first = (CovetPgComponent) camel.getComponent("covetpg", true, false);
+            CovetPgComponent second = (CovetPgComponent) camel.getComponent("reporting", true, false);
+            assertThat(first.getConfiguration().getUrl()).isEqualTo("postgresql://first@first/first");
+            assertThat(second.getConfiguration().getUrl()).isEqualTo("postgresql://second@second/second");
+            // both started from the bean's settings; the bean itself is left as the application made it
+            assertThat(first.getConfiguration().getApplicationName()).isEqualTo("shared-app");
+            assertThat(second.getConfiguration().getApplicationName()).isEqualTo("shared-app");
+            assertThat(app.getBean("sharedConfiguration", dev.covet.pg.CovetPgConfiguration.class).getUrl()).isNull();
+        }
+    }
+
+    @Test
+    void aBeanReferenceToNoBeanFailsNamingTheInstancesOwnProperty() {
+        try (ConfigurableApplicationContext app = SpringBootApp.start(Map.of("camel.component.reporting.vertx", "nope"), SecondComponent.class)) {
+            CamelContext camel = app.getBean(CamelContext.class);
+            assertThatThrownBy(() -> camel.getComponent("reporting", true, false))
+                    .satisfies(e -> assertThat(messages(e)).contains("camel.component.reporting.vertx", "'nope'"));
+        }
+    }
+
+    @Test
+    void valuesThatLookLikeCamelSyntaxArriveAsWritten() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("camel.component.covetpg.password", "#bean:ownVertx");
+        p.put("camel.component.covetpg.user", "{{y}}");
+        p.put("camel.component.covetpg.application-name", "RAW(x)");
+        p.put("camel.component.covetpg.ssl-key", "s3cret\\${x}"); // Spring's escape for a $ that is not a placeholder
+        try (ConfigurableApplicationContext app = SpringBootApp.start(p)) {
+            var configuration = ((CovetPgComponent) app.getBean(CamelContext.class).getComponent("covetpg", true, false)).getConfiguration();
+            assertThat(configuration.getSslKey()).isEqualTo("s3cret${x}");
+            assertThat(configuration.getPassword()).isEqualTo("#bean:ownVertx");
+            assertThat(configuration.getUser()).isEqualTo("{{y}}");
+            assertThat(configuration.getApplicationName()).isEqualTo("RAW(x)");
+        }
+    }
+
+    @Test
+    void eachInstanceHasItsOwnSwitch() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("camel.component.covetpg.enabled", "false");
+        p.put("camel.component.covetpg.url", "postgresql://first@first/first");
+        p.put("camel.component.reporting.url", "postgresql://second@second/second");
+        try (ConfigurableApplicationContext app = SpringBootApp.start(p, SecondComponent.class)) {
+            CamelContext camel = app.getBean(CamelContext.class);
+            assertThat(((CovetPgComponent) camel.getComponent("covetpg", true, false)).getConfiguration().getUrl()).isNull();
+            assertThat(((CovetPgComponent) camel.getComponent("reporting", true, false)).getConfiguration().getUrl())
+                    .isEqualTo("postgresql://second@second/second");
+        }
+        p.remove("camel.component.covetpg.enabled");
+        p.put("camel.component.reporting.enabled", "false");
+        try (ConfigurableApplicationContext app = SpringBootApp.start(p, SecondComponent.class)) {
+            CamelContext camel = app.getBean(CamelContext.class);
+            assertThat(((CovetPgComponent) camel.getComponent("covetpg", true, false)).getConfiguration().getUrl())
+                    .isEqualTo("postgresql://first@first/first");
+            assertThat(((CovetPgComponent) camel.getComponent("reporting", true, false)).getConfiguration().getUrl()).isNull();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnComponent {
+        @Bean("covetpg")
+        CovetPgComponent covetpg() {
+            CovetPgComponent component = new CovetPgComponent();
+            component.getConfiguration().setUrl("postgresql://own@own-host/own");
+            component.getConfiguration().setApplicationName("own-app");
+            component.getConfiguration().getServerSettings().put("timezone", "UTC");
+            return component;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class SharedConfiguration {
+        @Bean
+        dev.covet.pg.CovetPgConfiguration sharedConfiguration() {
+            dev.covet.pg.CovetPgConfiguration configuration = new dev.covet.pg.CovetPgConfiguration();
+            configuration.setApplicationName("shared-app");
+            return configuration;
         }
     }
 
