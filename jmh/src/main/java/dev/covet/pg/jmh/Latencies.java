@@ -43,6 +43,11 @@ final class Latencies {
         }
     }
 
+    /** Requests recorded so far (during measurement iterations). */
+    long count() {
+        return Math.min(next.get(), nanos.length) + dropped.get();
+    }
+
     synchronized String summary() {
         int n = Math.min(next.get(), nanos.length);
         if (n == 0) {
