@@ -15,9 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Durations take Spring Boot's forms ({@code 5s}, {@code 100ms}, {@code 10m}, {@code PT1M30S});
  * a plain number is milliseconds, as in Camel.
  *
- * <p>{@link CovetPgComponentAutoConfiguration} binds it (the annotation is for Spring's
- * configuration metadata): an unknown key under the prefix fails the start, since a misspelt
- * database setting must not be silently dropped.
+ * <p>{@link StrictBinding} binds it, once per component instance (the annotation is for
+ * Spring's configuration metadata): an unknown key under the prefix fails the start, since a
+ * misspelt database setting must not be silently dropped.
  */
 @ConfigurationProperties(prefix = "camel.component.covetpg")
 public class CovetPgComponentConfiguration extends ComponentConfigurationPropertiesCommon {
