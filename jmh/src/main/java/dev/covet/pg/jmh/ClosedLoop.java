@@ -11,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
  * once by the next, until the trial ends. It counts the answers, records their latencies, and lets
  * a JMH invocation wait until a number of answers have come; the first failure ends the trial.
  * Subclasses start the requests and report each one's {@link #outcome}; each of their
- * {@code concurrency} request chains counts {@link #stopped} down once it has ended.
+ * {@code concurrency} request chains counts {@link #stopped} down once it has ended
+ * ({@link #startThreads} does that for chains that run on threads of their own).
  */
 abstract class ClosedLoop {
 
@@ -19,18 +20,49 @@ abstract class ClosedLoop {
     final AtomicLong completed = new AtomicLong();
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final CountDownLatch stopped;
+    private final int concurrency;
     private final Latencies latencies;
+    private long target;
     private volatile boolean stopping;
     private volatile long waitingFor = Long.MAX_VALUE;
     private volatile Thread waiter;
 
     ClosedLoop(String contender, int concurrency, Latencies latencies) {
         this.contender = contender;
+        this.concurrency = concurrency;
         this.stopped = new CountDownLatch(concurrency);
         this.latencies = latencies;
     }
 
     abstract void start();
+
+    /** One request chain on a thread of its own: requests back to back until {@link #ended()}. */
+    interface Chain {
+        void run() throws Exception;
+    }
+
+    /** Starts {@code concurrency} daemon threads, each running {@code chain}; a chain that throws is the trial's failure. */
+    void startThreads(String name, Chain chain) {
+        for (int i = 0; i < concurrency; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    chain.run();
+                } catch (Throwable e) {
+                    failed(e);
+                } finally {
+                    stopped.countDown();
+                }
+            }, name + i);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** Waits for {@code ops} answers more than the previous call waited for: one JMH invocation's worth. */
+    long awaitMore(long ops) {
+        target += ops;
+        return awaitCompleted(target);
+    }
 
     /** True once the trial ends or a request failed: no new request is started. */
     boolean ended() {

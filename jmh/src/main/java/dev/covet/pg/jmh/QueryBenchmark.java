@@ -13,7 +13,6 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -115,7 +114,6 @@ public class QueryBenchmark {
     private io.vertx.sqlclient.SqlClient rawPool;
 
     private Driver driver;
-    private long target;
     private final Latencies latencies = new Latencies();
 
     /** The statements of one workload, in each client's parameter syntax. */
@@ -301,8 +299,7 @@ public class QueryBenchmark {
             driver = start.get();
             driver.start();
         }
-        target += OPS;
-        return driver.awaitCompleted(target);
+        return driver.awaitMore(OPS);
     }
 
     // ---- the load ----
@@ -361,37 +358,25 @@ public class QueryBenchmark {
     }
 
     final class CamelSqlDriver extends Driver {
-        private final List<Thread> threads = new ArrayList<>();
 
         @Override
         void start() {
-            for (int i = 0; i < concurrency; i++) {
-                Thread t = new Thread(this::loop, "camel-sql-load-" + i);
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
+            startThreads("camel-sql-load-", this::loop);
         }
 
-        private void loop() {
+        private void loop() throws Exception {
+            Producer producer = sqlEndpoint.createProducer();
+            producer.start();
             try {
-                Producer producer = sqlEndpoint.createProducer();
-                producer.start();
-                try {
-                    while (!ended()) {
-                        Exchange exchange = sqlEndpoint.createExchange();
-                        w.headers(exchange);
-                        long start = System.nanoTime();
-                        producer.process(exchange);
-                        outcome(start, exchange.getException() != null ? exchange.getException() : check(w, exchange, "camel-sql"));
-                    }
-                } finally {
-                    producer.stop();
+                while (!ended()) {
+                    Exchange exchange = sqlEndpoint.createExchange();
+                    w.headers(exchange);
+                    long start = System.nanoTime();
+                    producer.process(exchange);
+                    outcome(start, exchange.getException() != null ? exchange.getException() : check(w, exchange, "camel-sql"));
                 }
-            } catch (Throwable t) {
-                failed(t);
             } finally {
-                stopped.countDown();
+                producer.stop();
             }
         }
     }

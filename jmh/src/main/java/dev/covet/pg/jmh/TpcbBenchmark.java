@@ -97,7 +97,6 @@ public class TpcbBenchmark {
     private long deltasBefore;
 
     private Load load;
-    private long target;
     private final Latencies latencies = new Latencies();
     private final SystemCpu systemCpu = new SystemCpu();
 
@@ -243,8 +242,7 @@ public class TpcbBenchmark {
             load = new Load();
             load.start();
         }
-        target += OPS;
-        return load.awaitCompleted(target);
+        return load.awaitMore(OPS);
     }
 
     /** pgbench's random choices for one transaction. */
@@ -342,71 +340,61 @@ public class TpcbBenchmark {
 
         @Override
         void start() {
-            for (int i = 0; i < concurrency; i++) {
-                Thread t = new Thread(this::loop, contender + "-tpcb-" + i);
-                t.setDaemon(true);
-                t.start();
-            }
+            startThreads(contender + "-tpcb-", this::loop);
         }
 
-        private void loop() {
-            try {
-                switch (contender) {
-                    case "covetpg" -> {
-                        Producer producer = tpcb.createProducer();
-                        producer.start();
-                        try {
-                            while (!ended()) {
-                                long start = System.nanoTime();
-                                outcome(start, covetpgTransaction(producer, Choice.next(scale)));
-                            }
-                        } finally {
-                            producer.stop();
-                        }
-                    }
-                    case "jdbc" -> {
+        private void loop() throws Exception {
+            switch (contender) {
+                case "covetpg" -> {
+                    Producer producer = tpcb.createProducer();
+                    producer.start();
+                    try {
                         while (!ended()) {
                             long start = System.nanoTime();
-                            // a connection per transaction from the pool, as a service would take one
-                            try (JdbcStatements jdbc = new JdbcStatements(hikari.getConnection())) {
-                                outcome(start, jdbc.run(Choice.next(scale)));
-                            }
+                            outcome(start, covetpgTransaction(producer, Choice.next(scale)));
                         }
+                    } finally {
+                        producer.stop();
                     }
-                    default -> {
-                        Producer[] producers = new Producer[STATEMENTS.length];
-                        for (int i = 0; i < producers.length; i++) {
-                            producers[i] = sql[i].createProducer();
-                            producers[i].start();
-                        }
-                        try {
-                            while (!ended()) {
-                                long start = System.nanoTime();
-                                Map<String, Object> headers = Choice.next(scale).headers();
-                                Object[] counts = transactions.execute(status -> {
-                                    try {
-                                        Object[] n = new Object[STATEMENTS.length];
-                                        for (int i = 0; i < producers.length; i++) {
-                                            n[i] = call(producers[i], sql[i], headers);
-                                        }
-                                        return n;
-                                    } catch (Exception e) {
-                                        throw new IllegalStateException(e);
-                                    }
-                                });
-                                outcome(start, counts(counts));
-                            }
-                        } finally {
-                            for (Producer p : producers) {
-                                p.stop();
-                            }
+                }
+                case "jdbc" -> {
+                    while (!ended()) {
+                        long start = System.nanoTime();
+                        // a connection per transaction from the pool, as a service would take one
+                        try (JdbcStatements jdbc = new JdbcStatements(hikari.getConnection())) {
+                            outcome(start, jdbc.run(Choice.next(scale)));
                         }
                     }
                 }
-            } catch (Throwable t) {
-                failed(t);
-            } finally {
-                stopped.countDown();
+                default -> {
+                    Producer[] producers = new Producer[STATEMENTS.length];
+                    for (int i = 0; i < producers.length; i++) {
+                        producers[i] = sql[i].createProducer();
+                        producers[i].start();
+                    }
+                    try {
+                        while (!ended()) {
+                            long start = System.nanoTime();
+                            Map<String, Object> headers = Choice.next(scale).headers();
+                            Object[] counts = transactions.execute(status -> {
+                                try {
+                                    Object[] n = new Object[STATEMENTS.length];
+                                    for (int i = 0; i < producers.length; i++) {
+                                        n[i] = call(producers[i], sql[i], headers);
+                                    }
+                                    return n;
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+                            outcome(start, counts(counts));
+                        }
+                    } finally {
+                        for (Producer p : producers) {
+                            p.stop();
+                        }
+                    }
+                }
             }
         }
     }

@@ -96,7 +96,6 @@ public class TransactionBenchmark {
     private TransactionTemplate transactions;
 
     private Load load;
-    private long target;
     private final Latencies latencies = new Latencies();
 
     @Setup(Level.Trial)
@@ -268,8 +267,7 @@ public class TransactionBenchmark {
             load = new Load();
             load.start();
         }
-        target += OPS;
-        return load.awaitCompleted(target);
+        return load.awaitMore(OPS);
     }
 
     /** One transaction through covetpg's transacted route; null when it committed and both counts are 1. */
@@ -295,51 +293,41 @@ public class TransactionBenchmark {
 
         @Override
         void start() {
-            for (int i = 0; i < concurrency; i++) {
-                Thread t = new Thread(this::loop, contender + "-tx-" + i);
-                t.setDaemon(true);
-                t.start();
-            }
+            startThreads(contender + "-tx-", this::loop);
         }
 
-        private void loop() {
-            try {
-                if (contender.equals("covetpg")) {
-                    Producer producer = txEndpoint.createProducer();
-                    producer.start();
-                    try {
-                        while (!ended()) {
-                            int id = 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
-                            long start = System.nanoTime();
-                            outcome(start, covetpgTransaction(producer, id));
-                        }
-                    } finally {
-                        producer.stop();
+        private void loop() throws Exception {
+            if (contender.equals("covetpg")) {
+                Producer producer = txEndpoint.createProducer();
+                producer.start();
+                try {
+                    while (!ended()) {
+                        int id = 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
+                        long start = System.nanoTime();
+                        outcome(start, covetpgTransaction(producer, id));
                     }
-                } else {
-                    Producer update = sqlUpdate.createProducer();
-                    Producer insert = sqlInsert.createProducer();
-                    update.start();
-                    insert.start();
-                    try {
-                        while (!ended()) {
-                            int id = 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
-                            long start = System.nanoTime();
-                            transactions.executeWithoutResult(status -> {
-                                call(update, sqlUpdate, id);
-                                call(insert, sqlInsert, id);
-                            });
-                            answered(start);
-                        }
-                    } finally {
-                        update.stop();
-                        insert.stop();
-                    }
+                } finally {
+                    producer.stop();
                 }
-            } catch (Throwable t) {
-                failed(t);
-            } finally {
-                stopped.countDown();
+            } else {
+                Producer update = sqlUpdate.createProducer();
+                Producer insert = sqlInsert.createProducer();
+                update.start();
+                insert.start();
+                try {
+                    while (!ended()) {
+                        int id = 1 + ThreadLocalRandom.current().nextInt(ACCOUNTS);
+                        long start = System.nanoTime();
+                        transactions.executeWithoutResult(status -> {
+                            call(update, sqlUpdate, id);
+                            call(insert, sqlInsert, id);
+                        });
+                        answered(start);
+                    }
+                } finally {
+                    update.stop();
+                    insert.stop();
+                }
             }
         }
     }
