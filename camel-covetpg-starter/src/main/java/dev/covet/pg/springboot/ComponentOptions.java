@@ -81,6 +81,11 @@ final class ComponentOptions {
     }
 
     private String property(String option) {
+        return property(prefix, option);
+    }
+
+    /** The Spring Boot property of a Camel option: {@code maxPoolSize} under {@code camel.component.covetpg} is {@code camel.component.covetpg.max-pool-size}. */
+    static String property(String prefix, String option) {
         return prefix + "." + option.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
     }
 

@@ -30,7 +30,7 @@ final class ComponentMetadata {
 
     /** The Spring Boot property for a Camel option: {@code maxPoolSize} is {@code camel.component.covetpg.max-pool-size}. */
     static String property(String option) {
-        return "camel.component.covetpg." + option.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+        return ComponentOptions.property("camel.component.covetpg", option);
     }
 
     private static JsonNode read(String resource) {

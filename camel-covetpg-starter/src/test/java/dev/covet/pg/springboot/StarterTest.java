@@ -31,48 +31,22 @@ import org.springframework.context.annotation.Configuration;
  */
 class StarterTest {
 
-    private static final TestDatabase db = TestDatabase.shared();
     /** Not the fixture's own database, so rows that land in a default database are not mistaken for success. */
-    private static final String DATABASE = "covetpg_starter";
+    private static TestDatabase target;
 
     @BeforeAll
     static void createDatabase() {
-        db.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)", "CREATE DATABASE " + DATABASE);
-        try (var c = java.sql.DriverManager.getConnection(jdbcUrl(), db.user(), db.password()); var st = c.createStatement()) {
-            st.execute("CREATE TABLE landed (id int PRIMARY KEY, note text)");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String jdbcUrl() {
-        return "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + DATABASE;
+        target = TestDatabase.shared().freshDatabase("covetpg_starter");
+        target.execute("CREATE TABLE landed (id int PRIMARY KEY, note text)");
     }
 
     private static Map<String, Object> connectionProperties() {
         Map<String, Object> p = new HashMap<>();
-        p.put("camel.component.covetpg.url", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + DATABASE);
-        if (db.password() != null && !db.password().isEmpty()) {
-            p.put("camel.component.covetpg.password", db.password());
+        p.put("camel.component.covetpg.url", target.url());
+        if (target.password() != null && !target.password().isEmpty()) {
+            p.put("camel.component.covetpg.password", target.password());
         }
         return p;
-    }
-
-    private static List<Map<String, Object>> observe(String sql) {
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        try (var c = java.sql.DriverManager.getConnection(jdbcUrl(), db.user(), db.password());
-                var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                Map<String, Object> row = new java.util.LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                }
-                rows.add(row);
-            }
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return rows;
     }
 
     @Test
@@ -100,10 +74,10 @@ class StarterTest {
             ProducerTemplate template = camel.createProducerTemplate();
             template.sendBody("direct:load", List.of(Map.of("id", 1, "note", "{{not.a.placeholder}}"), Map.of("id", 2, "note", "two")));
 
-            assertThat(observe("SELECT id, note FROM landed ORDER BY id"))
+            assertThat(target.query("SELECT id, note FROM landed ORDER BY id"))
                     .containsExactly(Map.of("id", 1, "note", "{{not.a.placeholder}}"), Map.of("id", 2, "note", "two"));
-            assertThat(observe("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '" + applicationName
-                    + "' AND datname = '" + DATABASE + "'")).containsExactly(Map.of("n", 2));
+            assertThat(target.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '" + applicationName
+                    + "' AND datname = current_database()")).containsExactly(Map.of("n", 2));
             assertThat(template.requestBody("covetpg:query?sql=SHOW statement_timeout&outputType=SelectValue", null, String.class))
                     .isEqualTo("4321ms");
             assertThat(template.requestBody("covetpg:query?sql=SHOW lock_timeout&outputType=SelectValue", null, String.class))

@@ -3,11 +3,6 @@ package dev.covet.pg.examples.springboot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 
 import dev.covet.pg.testdb.TestDatabase;
@@ -26,16 +21,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 class OrdersApplicationTest {
 
     private static final TestDatabase db = TestDatabase.shared();
-    /** Not the fixture's database, nor the default one: rows that land anywhere else are not found. */
-    private static final String DATABASE = "covetpg_example_boot";
 
     @Test
     void theApplicationsRowsLandInTheConfiguredDatabaseWithItsApplicationNameAndPoolSize() throws Exception {
-        db.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)", "CREATE DATABASE " + DATABASE);
+        // not the fixture's database, nor the default one: rows that land anywhere else are not found
+        TestDatabase target = db.freshDatabase("covetpg_example_boot");
         String applicationName = "orders-test-" + System.nanoTime();
         int orders = 2_000;
-        String url = "postgresql://" + db.user() + (db.password().isEmpty() ? "" : ":" + db.password())
-                + "@" + db.host() + ":" + db.port() + "/" + DATABASE;
+        String url = "postgresql://" + target.user() + (target.password().isEmpty() ? "" : ":" + target.password())
+                + "@" + target.host() + ":" + target.port() + "/" + target.database();
 
         try (ConfigurableApplicationContext app = new SpringApplication(OrdersApplication.class).run(
                 "--COVETPG_URL=" + url, "--COVETPG_APPLICATION_NAME=" + applicationName,
@@ -44,14 +38,11 @@ class OrdersApplicationTest {
 
             BigDecimal expectedTotal = OrdersRoutes.orders(orders).stream().map(r -> (BigDecimal) r.get(2))
                     .reduce(BigDecimal.ZERO, BigDecimal::add);
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + DATABASE,
-                    db.user(), db.password()); Statement st = c.createStatement()) {
-                assertThat(one(st, "SELECT count(*) FROM orders")).isEqualTo(2000L);
-                assertThat(one(st, "SELECT sum(total) FROM orders")).isEqualTo(expectedTotal);
-                assertThat(one(st, "SELECT max(id) FROM orders")).isEqualTo(2000L);
-                assertThat(one(st, "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
-                        + "' AND datname = '" + DATABASE + "'")).isEqualTo(3L);
-            }
+            assertThat(target.queryValue("SELECT count(*) FROM orders")).isEqualTo(2000L);
+            assertThat(target.queryValue("SELECT sum(total) FROM orders")).isEqualTo(expectedTotal);
+            assertThat(target.queryValue("SELECT max(id) FROM orders")).isEqualTo(2000L);
+            assertThat(target.queryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName
+                    + "' AND datname = current_database()")).isEqualTo(3L);
             assertThat(report).containsEntry("orders", 2000L).containsEntry("total", expectedTotal)
                     .containsEntry("health", "UP").containsEntry("pool.size", 3.0).containsEntry("copy.rows", 2000.0);
             IndicatedHealthDescriptor camel = (IndicatedHealthDescriptor) app.getBean(HealthEndpoint.class).healthForPath("camelHealth");
@@ -64,12 +55,5 @@ class OrdersApplicationTest {
             Thread.sleep(100);
         }
         assertThat(db.queryValue(sessions)).isEqualTo(0L);
-    }
-
-    private static Object one(Statement st, String sql) throws SQLException {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getObject(1);
-        }
     }
 }
