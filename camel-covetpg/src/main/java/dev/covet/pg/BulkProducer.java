@@ -4,6 +4,7 @@ import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.ReadFrom;
 import dev.covet.pg.client.ResilienceSettings;
+import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.tx.RouteTransaction;
 import io.vertx.core.Context;
 import org.apache.camel.AsyncCallback;
@@ -18,8 +19,17 @@ import org.apache.camel.support.DefaultAsyncProducer;
  */
 abstract class BulkProducer extends DefaultAsyncProducer {
 
+    /** The endpoint's statement options, resolved when it starts. */
+    protected StatementOptions options;
+
     BulkProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        options = getEndpoint().statementOptions();
     }
 
     @Override
@@ -106,7 +116,7 @@ abstract class BulkProducer extends DefaultAsyncProducer {
     /** The route transaction's session for this exchange, or null. */
     protected PgSession transaction(Exchange exchange) {
         PgSession session = RouteTransaction.current(exchange, getEndpoint().getComponent());
-        return session == null ? null : session.usedBy(getEndpoint().describe());
+        return session == null ? null : session.usedBy(options.origin());
     }
 
     /**
@@ -115,9 +125,7 @@ abstract class BulkProducer extends DefaultAsyncProducer {
      */
     protected PgSession openSession(boolean reads) {
         PgClient client = getEndpoint().getComponent().client();
-        Long own = getEndpoint().getCommandTimeout();
         // not retried there: a failure to connect is retried here, with the whole operation
-        return client.openSession(own != null ? own : client.settings().commandTimeout(),
-                reads ? getEndpoint().readFrom() : ReadFrom.PRIMARY, false).usedBy(getEndpoint().describe());
+        return client.openSession(options.commandTimeout(), reads ? options.readFrom() : ReadFrom.PRIMARY, false).usedBy(options.origin());
     }
 }

@@ -63,7 +63,7 @@ public class CovetPgBatchProducer extends BulkProducer {
         if (items.hasNext()) {
             PgSession transaction = transaction(exchange);
             PgSession session = transaction != null ? transaction : openSession(false);
-            session.limitStatements(e.ownQueryTimeoutMillis());
+            session.limitStatements(options.ownQueryTimeout());
             try {
                 BatchLoader.ChunkStatement chunkStatement;
                 Iterator<List<Object>> sets;

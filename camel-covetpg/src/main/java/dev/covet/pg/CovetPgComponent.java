@@ -7,6 +7,7 @@ import dev.covet.pg.client.PoolStatistics;
 import dev.covet.pg.wire.FlushCoalescing;
 import dev.covet.pg.wire.KeepAlive;
 import dev.covet.pg.health.CovetPgHealthCheck;
+import dev.covet.pg.tx.TransactionHost;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 @Component("covetpg")
 @ManagedResource(description = "covetpg: the PostgreSQL connection pool of this component, its statistics and its configuration")
-public class CovetPgComponent extends DefaultComponent {
+public class CovetPgComponent extends DefaultComponent implements TransactionHost {
 
     private static final Logger LOG = LoggerFactory.getLogger(CovetPgComponent.class);
 
@@ -241,6 +242,7 @@ public class CovetPgComponent extends DefaultComponent {
     }
 
     /** The pooled client; available while the component is started. */
+    @Override
     public PgClient client() {
         if (client == null) {
             throw new IllegalStateException("The covetpg component is not started");
@@ -254,6 +256,7 @@ public class CovetPgComponent extends DefaultComponent {
      * here instead, rather than the exchange being lost (anything in it that would wait refuses to
      * on an event loop, with a clear error).
      */
+    @Override
     public void runOnCompletionThread(Runnable task) {
         run(completionExecutor, task);
     }
@@ -262,6 +265,7 @@ public class CovetPgComponent extends DefaultComponent {
      * Runs {@code task}, which waits on the database, off the event loop that called it and off
      * the completion threads (see where the pool is made); as {@link #runOnCompletionThread} while stopping.
      */
+    @Override
     public void runBlocking(Runnable task) {
         run(blockingExecutor, task);
     }

@@ -5,7 +5,7 @@ import dev.covet.pg.client.CovetPgException;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
-import dev.covet.pg.client.ReadFrom;
+import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
 import java.util.ArrayList;
@@ -41,6 +41,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     private ParsedSql onConsume;
     private ParsedSql onConsumeFailed;
     private ParsedSql onConsumeBatchComplete;
+    private StatementOptions options;
 
     public CovetPgConsumer(CovetPgEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -63,6 +64,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         if (e.getMaxInflightChunks() < 1 || e.getMaxInflightChunks() > 16) {
             throw new IllegalArgumentException("Invalid maxInflightChunks '" + e.getMaxInflightChunks() + "': must be between 1 and 16");
         }
+        options = e.statementOptions();
         query = NamedParameters.parse(e.getSql());
         if (query.positionalCount() > 0 && !query.hasNamedParameters()) {
             throw new IllegalArgumentException("The consumer's sql uses $n parameters; name them (:#name) and set parameters.name=value");
@@ -145,10 +147,10 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     @Override
     protected int poll() throws Exception {
         PgClient client = getEndpoint().getComponent().client();
-        try (PgSession session = client.openSession(getEndpoint().commandTimeoutMillis(),
-                // claiming rows writes; a cursor only reads
-                getEndpoint().isSkipLocked() ? ReadFrom.PRIMARY : getEndpoint().readFrom()).usedBy(getEndpoint().describe())) {
-            session.limitStatements(getEndpoint().ownQueryTimeoutMillis());
+        // claiming rows writes; a cursor only reads
+        StatementOptions where = getEndpoint().isSkipLocked() ? options.onPrimary() : options;
+        try (PgSession session = client.openSession(where.commandTimeout(), where.readFrom()).usedBy(where.origin())) {
+            session.limitStatements(where.ownQueryTimeout());
             return getEndpoint().isSkipLocked() ? pollClaiming(client, session) : pollCursor(client, session);
         }
     }
@@ -161,7 +163,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         try (ChunkCursor cursor = session.openCursor(query.sql(), queryParams, e.getChunkSize(), e.getMaxInflightChunks())) {
             ChunkCursor.Chunk chunk;
             while ((chunk = cursor.next()) != null) {
-                boolean ok = route(chunk.rows(), chunk.last(), progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values(), getEndpoint().describe()),
+                boolean ok = route(chunk.rows(), chunk.last(), progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values(), options.origin()),
                         "running onConsume"));
                 if (!ok || !mayGoOn()) {
                     return progress.exchanges;
@@ -170,7 +172,7 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         } finally {
             session.rollback(); // read-only: nothing to keep, and it ends the cursor
         }
-        finishPoll(progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values(), getEndpoint().describe()), "running onConsumeBatchComplete"));
+        finishPoll(progress, sets -> client.await(client.executeBatch(sets.sql(), sets.values(), options.origin()), "running onConsumeBatchComplete"));
         return progress.exchanges;
     }
 

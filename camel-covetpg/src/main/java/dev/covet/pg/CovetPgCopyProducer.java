@@ -108,7 +108,7 @@ public class CovetPgCopyProducer extends BulkProducer {
     protected void run(Exchange exchange) throws Exception {
         PgSession transaction = transaction(exchange);
         PgSession session = transaction != null ? transaction : openSession(out);
-        session.limitStatements(getEndpoint().ownQueryTimeoutMillis());
+        session.limitStatements(options.ownQueryTimeout());
         boolean handedOver = false;
         try {
             if (!supportChecked) {

@@ -1,6 +1,7 @@
 package dev.covet.pg;
 
 import dev.covet.pg.client.ReadFrom;
+import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.copy.CopyFormat;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -228,13 +229,11 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     /** Overrides the component's commandTimeout. */
     public void setCommandTimeout(Long commandTimeout) { this.commandTimeout = commandTimeout; }
 
-    /** The limit on each operation of this endpoint in ms: its own commandTimeout, else the component's. */
-    long commandTimeoutMillis() {
-        return commandTimeout != null ? commandTimeout : getComponent().client().settings().commandTimeout();
-    }
-
-    /** This endpoint's own queryTimeout in ms, or -1 when it takes the component's (set on every connection). */
-    long ownQueryTimeoutMillis() {
-        return queryTimeout != null ? queryTimeout : -1;
+    /**
+     * How this endpoint's statements run, resolved against the started component's settings: its
+     * producer or consumer calls this once when it starts and keeps the value.
+     */
+    StatementOptions statementOptions() {
+        return StatementOptions.resolve(getComponent().client().settings(), describe(), readFrom(), commandTimeout, queryTimeout);
     }
 }

@@ -4,6 +4,7 @@ import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
 import dev.covet.pg.client.RowCursor;
+import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
 import dev.covet.pg.tx.RouteTransaction;
@@ -28,6 +29,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
 
     private ParsedSql endpointStatement;
     private RowBeanMapper beanMapper;
+    private StatementOptions options;
 
     public CovetPgQueryProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
@@ -50,6 +52,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
         }
         checkDuration(e.getQueryTimeout(), "queryTimeout");
         checkDuration(e.getCommandTimeout(), "commandTimeout");
+        options = e.statementOptions();
         endpointStatement = e.getSql() == null || e.getSql().isBlank() ? null : NamedParameters.parse(e.getSql());
         if (e.getOutputClass() != null) {
             Class<?> type = getEndpoint().getCamelContext().getClassResolver().resolveMandatoryClass(e.getOutputClass());
@@ -72,8 +75,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             PgClient client = e.getComponent().client();
             PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
             if (e.getOutputType() == CovetPgOutputType.StreamList) {
-                client.openCursor(statement.sql(), params, e.getFetchSize(), e.ownQueryTimeoutMillis(), e.commandTimeoutMillis(), transaction,
-                                e.describe(), e.readFrom())
+                client.openCursor(statement.sql(), params, e.getFetchSize(), options, transaction)
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> {
                             if (transaction != null) {
                                 transaction.closeBeforeEnd(ar.result());
@@ -81,9 +83,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
                             streamResult(exchange, ar.result());
                         }));
             } else {
-                long queryTimeout = e.getQueryTimeout() != null ? e.getQueryTimeout() : -1;
-                long commandTimeout = e.getCommandTimeout() != null ? e.getCommandTimeout() : client.settings().commandTimeout();
-                client.query(statement.sql(), params, queryTimeout, commandTimeout, transaction, e.describe(), e.readFrom())
+                client.query(statement.sql(), params, options, transaction)
                         .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> applyResult(exchange, ar.result())));
             }
             return false;

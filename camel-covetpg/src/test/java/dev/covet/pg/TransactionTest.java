@@ -101,6 +101,63 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(rows()).isZero();
     }
 
+    /**
+     * A route transaction's BEGIN travels while its first step is prepared (PgClient.openTransaction):
+     * nothing may run on the connection until the BEGIN succeeded, or it would run outside the
+     * transaction and commit on its own. A BEGIN the server refuses (here: one it cannot parse, on a
+     * connection that stays healthy) must fail every statement of the session, on both paths, and
+     * write nothing.
+     */
+    @Test
+    void aBeginThatFailedLetsNothingRunOutsideTheTransaction() throws Exception {
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        dev.covet.pg.client.PgClient client = covetpg(context).client();
+        String insert = "INSERT INTO " + ledger + " (id, note) VALUES (1, 'outside')";
+        dev.covet.pg.client.StatementOptions options = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, null, null);
+
+        dev.covet.pg.client.PgSession blocking = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", 10_000);
+        Throwable viaSession = org.assertj.core.api.Assertions.catchThrowable(() -> blocking.query(insert, List.of()));
+        Throwable viaCommit = org.assertj.core.api.Assertions.catchThrowable(blocking::commit);
+        blocking.close();
+
+        dev.covet.pg.client.PgSession async = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", 10_000);
+        Throwable viaClient = org.assertj.core.api.Assertions.catchThrowable(
+                () -> client.query(insert, List.of(), options, async).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        async.close();
+
+        for (Throwable failure : List.of(viaSession, viaCommit, viaClient.getCause())) {
+            assertThat(failure).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction");
+            assertThat(((CovetPgException) failure).getSqlState()).isEqualTo("42601"); // the BEGIN's own syntax error
+        }
+        assertThat(rows()).as("no statement ran outside the transaction").isZero();
+        // the one connection is still good for the next transaction
+        dev.covet.pg.client.PgSession next = client.openTransaction("BEGIN", 10_000);
+        next.query(insert, List.of());
+        next.commit();
+        next.close();
+        assertThat(rows()).isEqualTo(1);
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    @Test
+    void aTransactedBlockWithoutCovetpgStepsCommitsBehindItsBeginAndGivesTheConnectionBack() throws Exception {
+        CamelContext context = start(1, new RouteBuilder() {
+            @Override
+            public void configure() {
+                // the COMMIT may leave before the BEGIN's answer came: it must wait for it, not report a transaction that never was
+                from("direct:empty").transacted("covetpgTx").setBody(constant("done"));
+            }
+        });
+        for (int i = 0; i < 50; i++) {
+            Exchange done = context.createProducerTemplate().send("direct:empty", e -> { });
+            assertThat(done.getException()).isNull();
+            assertThat(done.getMessage().getBody()).isEqualTo("done");
+        }
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+        assertThat(db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name = 'camel-covetpg'"))
+                .isEqualTo(0L);
+    }
+
     private RouteBuilder transfer(AtomicReference<Object> seenInside) {
         return new RouteBuilder() {
             @Override

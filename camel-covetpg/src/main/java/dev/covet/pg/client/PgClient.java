@@ -126,16 +126,22 @@ public final class PgClient {
     /**
      * Runs one statement with bound parameters, on the connection of {@code session} when one is
      * given (a route transaction's, which then stays held and is never retried), else on a pooled
-     * connection of the server {@code readFrom} picks, retrying what {@link Retry} allows.
-     *
-     * @param queryTimeout the statement's limit in ms when it differs from the component's, or -1
-     * @param commandTimeout the limit in ms on the whole operation, retries included (0 for none)
-     * @param origin names the endpoint for the slow-query log
-     * @param readFrom where it may run; null for the component's readFrom
+     * connection of the server {@code options.readFrom()} picks, retrying what {@link Retry} allows.
+     * {@code options.commandTimeout()} bounds the whole operation, retries included.
      */
-    public Future<QueryResult> query(String sql, List<?> params, long queryTimeout, long commandTimeout, PgSession session,
-                                     String origin, ReadFrom readFrom) {
+    public Future<QueryResult> query(String sql, List<?> params, StatementOptions options, PgSession session) {
+        // what needs no event loop is done here, on the caller's thread: one event loop serves every connection
         BoundParameters bound = BoundParameters.of(params);
+        boolean changesSession = SessionChanges.of(sql);
+        if (io.vertx.core.Vertx.currentContext() == null) {
+            return onEventLoop(() -> query(sql, bound, changesSession, options, session));
+        }
+        return query(sql, bound, changesSession, options, session);
+    }
+
+    private Future<QueryResult> query(String sql, BoundParameters bound, boolean changesSession, StatementOptions options,
+                                      PgSession session) {
+        long commandTimeout = options.commandTimeout();
         Promise<QueryResult> result = Promise.promise();
         AtomicReference<Lease> held = new AtomicReference<>();
         long timer = commandTimeout > 0 ? vertx.setTimer(commandTimeout, id -> {
@@ -144,7 +150,7 @@ public final class PgClient {
             if (state == Lease.InFlight.SUCCEEDED) {
                 return; // it has just succeeded: that is the answer
             }
-            String limit = "The operation did not finish within commandTimeout=" + commandTimeout + "ms while " + describe(sql, queryTimeout)
+            String limit = "The operation did not finish within commandTimeout=" + commandTimeout + "ms while " + describe(sql, options)
                     + " (pool: " + statistics() + ")";
             if (state == Lease.InFlight.RUNNING && session == null) {
                 // sent and cancelled, but it may have committed before the cancel arrived
@@ -158,43 +164,44 @@ public final class PgClient {
         if (timer >= 0) {
             result.future().onComplete(ar -> vertx.cancelTimer(timer));
         }
-        boolean changesSession = SessionChanges.of(sql);
         java.util.function.Function<Lease, Future<QueryResult>> statement = lease -> {
             boolean autocommit = session == null || !session.inTransaction();
             if (changesSession) {
                 lease.drop(); // its next borrower must not inherit a SET, a role, a lock, a LISTEN
             }
             lease.started();
-            Future<RowSet<Row>> executed = timed("query", origin, sql, () -> execute(lease.connection(), sql, bound, queryTimeout, autocommit));
+            Future<RowSet<Row>> executed = timed("query", options.origin(), sql,
+                    () -> execute(lease.connection(), sql, bound, options, autocommit));
             executed.onComplete(ar -> lease.ended(ar.cause()));
             return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
         };
         if (session != null) {
             held.set(session.lease());
-            statement.apply(session.lease()).onComplete(ar -> {
+            // the transaction's BEGIN may still be on its way: nothing runs on the connection unless it began
+            session.ready().compose(v -> statement.apply(session.lease())).onComplete(ar -> {
                 if (ar.succeeded()) {
                     result.tryComplete(ar.result());
                 } else {
-                    result.tryFail(PgErrors.translate(ar.cause(), settings, describe(sql, queryTimeout)));
+                    result.tryFail(PgErrors.translate(ar.cause(), settings, describe(sql, options)));
                 }
             });
             return result.future();
         }
-        Attempts<QueryResult> attempts = new Attempts<>("query", () -> describe(sql, queryTimeout), readFrom, false, statement,
+        Attempts<QueryResult> attempts = new Attempts<>("query", () -> describe(sql, options), options.readFrom(), false, statement,
                 result, commandTimeout, held);
         // a cancel (commandTimeout) or a SET around the statement (its own queryTimeout) would touch
         // the statements pipelined beside it: those keep a connection of their own
-        attempts.pipelined = settings.pipelining() && commandTimeout == 0 && (queryTimeout < 0 || queryTimeout == settings.queryTimeout())
-                && !changesSession;
+        attempts.pipelined = settings.pipelining() && commandTimeout == 0 && options.ownQueryTimeout().isEmpty() && !changesSession;
         attempts.next();
         return result.future().map(r -> attempts.retries == 0 ? r : r.withRetries(attempts.retries));
     }
 
-    private Future<RowSet<Row>> execute(SqlConnection connection, String sql, BoundParameters params, long queryTimeout,
+    private Future<RowSet<Row>> execute(SqlConnection connection, String sql, BoundParameters params, StatementOptions options,
                                         boolean autocommit) {
-        if (queryTimeout < 0 || queryTimeout == settings.queryTimeout()) {
+        if (options.ownQueryTimeout().isEmpty()) {
             return Statements.execute(connection, sql, params, autocommit);
         }
+        long queryTimeout = options.ownQueryTimeout().getAsLong();
         // A per-endpoint limit: set it for this statement only. The three commands are pipelined on
         // the connection, and the reset runs even when the statement fails (each has its own Sync);
         // when the statement must run again (Statements), all three do.
@@ -216,31 +223,32 @@ public final class PgClient {
      * connection stays lent to the returned {@link RowCursor} until it is exhausted or closed.
      * With a {@code session} (a route transaction's) the cursor lives in its transaction on its
      * connection, and closing it leaves both alone; else it gets a connection and transaction of
-     * its own on the server {@code readFrom} picks. Opening is retried as a query is; reading is not.
-     *
-     * @param origin names the endpoint for the slow-query log
+     * its own on the server {@code options.readFrom()} picks. Opening is retried as a query is;
+     * reading is not.
      */
-    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, long queryTimeout, long commandTimeout, PgSession session,
-                                        String origin, ReadFrom readFrom) {
+    public Future<RowCursor> openCursor(String sql, List<?> params, int fetchSize, StatementOptions options, PgSession session) {
         BoundParameters tuple = BoundParameters.of(params);
-        String what = describe(sql, queryTimeout);
-        boolean ownLimit = queryTimeout >= 0 && queryTimeout != settings.queryTimeout();
+        String what = describe(sql, options);
+        String origin = options.origin();
+        long commandTimeout = options.commandTimeout();
+        String ownLimit = options.ownQueryTimeout().isPresent() ? "SET LOCAL statement_timeout = " + options.ownQueryTimeout().getAsLong() : null;
         if (session != null) {
             SqlConnection connection = session.lease().connection();
-            if (ownLimit) {
-                // for the cursor's fetches only: its close sets the transaction's default back
-                connection.query("SET LOCAL statement_timeout = " + queryTimeout).execute();
-            }
-            return timed("cursor open", origin, sql, () -> connection.prepare(sql))
+            return session.ready().compose(v -> {
+                        if (ownLimit != null) {
+                            // for the cursor's fetches only: its close sets the transaction's default back
+                            connection.query(ownLimit).execute();
+                        }
+                        return timed("cursor open", origin, sql, () -> connection.prepare(sql));
+                    })
                     .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, session.lease()::abandon,
-                            commit -> ownLimit ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute() : Future.succeededFuture()))
+                            commit -> ownLimit != null ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute() : Future.succeededFuture()))
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
                             : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
         }
         java.util.function.Function<Lease, Future<RowCursor>> open = lease -> lease.connection().begin()
                 // the transaction is the cursor's own: a limit of its own ends with it
-                .compose(tx -> (ownLimit ? lease.connection().query("SET LOCAL statement_timeout = " + queryTimeout).execute()
-                        : Future.succeededFuture()).map(tx))
+                .compose(tx -> (ownLimit != null ? lease.connection().query(ownLimit).execute() : Future.succeededFuture()).map(tx))
                 .compose(tx -> timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
                         .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, lease::abandon,
                                 // the cursor's own transaction and connection end with it
@@ -249,7 +257,7 @@ public final class PgClient {
                 .onFailure(e -> lease.release());
         Promise<RowCursor> result = Promise.promise();
         // a transaction that never committed: opening again is harmless whatever happened
-        new Attempts<>("cursor open", () -> what, readFrom, true, open, result, commandTimeout, new AtomicReference<>()).next();
+        new Attempts<>("cursor open", () -> what, options.readFrom(), true, open, result, commandTimeout, new AtomicReference<>()).next();
         return result.future();
     }
 
@@ -268,7 +276,7 @@ public final class PgClient {
             return batchOn(lease, sql, tuples, origin);
         };
         Promise<Long> result = Promise.promise();
-        new Attempts<>("batch", () -> describe(sql, -1), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
+        new Attempts<>("batch", () -> describe(sql), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
                 new AtomicReference<>()).next();
         return result.future();
     }
@@ -302,15 +310,34 @@ public final class PgClient {
 
     /** As above; {@code retry} false fails at the first failure to connect (for callers that retry the whole operation). */
     public PgSession openSession(long commandTimeout, ReadFrom readFrom, boolean retry) {
-        Promise<Lease> pending = Promise.promise();
-        Attempts<Lease> attempts = new Attempts<>("connect", () -> "waiting for a connection", readFrom, true, Future::succeededFuture,
+        return open(commandTimeout, readFrom, retry, null);
+    }
+
+    /**
+     * A connection of the primary with a transaction begun by {@code begin} (BEGIN and its
+     * isolation and access mode): for a route transaction. The caller waits for the connection
+     * only; the BEGIN is sent on the event loop as soon as the connection arrives, and its round
+     * trip overlaps the caller's next step. The session runs nothing else on the connection until
+     * the BEGIN has succeeded, so no statement can run outside the transaction; a BEGIN that
+     * failed fails the statement that waited for it.
+     */
+    public PgSession openTransaction(String begin, long commandTimeout) {
+        return open(commandTimeout, ReadFrom.PRIMARY, true, begin);
+    }
+
+    private PgSession open(long commandTimeout, ReadFrom readFrom, boolean retry, String begin) {
+        Promise<PgSession> pending = Promise.promise();
+        java.util.function.Function<Lease, Future<PgSession>> lent = lease -> Future.succeededFuture(begin == null
+                ? new PgSession(this, lease, commandTimeout)
+                : new PgSession(this, lease, commandTimeout, lease.connection().query(begin).execute()));
+        Attempts<PgSession> attempts = new Attempts<>("connect", () -> "waiting for a connection", readFrom, true, lent,
                 pending, commandTimeout, new AtomicReference<>());
         attempts.maxRetries = retry ? attempts.maxRetries : 0;
         attempts.next();
         try {
-            return new PgSession(this, Await.result(pending.future(), commandTimeout, settings, "waiting for a connection"), commandTimeout);
+            return Await.result(pending.future(), commandTimeout, settings, "waiting for a connection");
         } catch (RuntimeException e) {
-            pending.future().onSuccess(Lease::release); // it may still come, after we stopped waiting
+            pending.future().onSuccess(PgSession::discard); // it may still come, after we stopped waiting
             throw e;
         }
     }
@@ -331,12 +358,7 @@ public final class PgClient {
     /** As {@link #acquire(Node)}, waiting at most {@code limit} ms (0: no limit). */
     private Future<Lease> acquire(Node node, long limit) {
         if (io.vertx.core.Vertx.currentContext() == null) {
-            // From a route thread, each of the steps below (the timer, the pool's answer, its
-            // cancel) would be a hand-off to the event loop of its own, each a wake-up; one hop
-            // first makes them plain calls there. It halved the client CPU per statement.
-            Promise<Lease> moved = Promise.promise();
-            home.runOnContext(v -> acquire(node, limit).onComplete(moved));
-            return moved.future();
+            return onEventLoop(() -> acquire(node, limit));
         }
         if (node.breaker.isOpen()) {
             return afterBreakerCloses(node, limit);
@@ -538,6 +560,18 @@ public final class PgClient {
         }
     }
 
+    /**
+     * Runs {@code work} on the client's event loop. From a route thread, each step of a
+     * statement (its timer, the write, the pool's answer, the listeners) would otherwise be a
+     * hand-off to the event loop of its own, each a wake-up; one hop first makes them plain calls
+     * there. (It halved the client CPU per statement when acquire did it first.)
+     */
+    <T> Future<T> onEventLoop(java.util.function.Supplier<Future<T>> work) {
+        Promise<T> moved = Promise.promise();
+        home.runOnContext(v -> work.get().onComplete(moved));
+        return moved.future();
+    }
+
     /** {@code future}, or the failure {@code onTimeout} makes if it has not completed within {@code millis} (0: no limit). */
     <T> Future<T> within(Future<T> future, long millis, java.util.function.Supplier<Throwable> onTimeout) {
         if (millis <= 0) {
@@ -689,9 +723,12 @@ public final class PgClient {
         return cluster == null ? Future.succeededFuture() : cluster.close();
     }
 
-    private static String describe(String sql, long queryTimeout) {
-        String text = sql.length() > 200 ? sql.substring(0, 200) + "..." : sql;
-        return "running [" + text + "]" + (queryTimeout >= 0 ? " with queryTimeout=" + queryTimeout + "ms" : "");
+    private static String describe(String sql) {
+        return "running [" + (sql.length() > 200 ? sql.substring(0, 200) + "..." : sql) + "]";
+    }
+
+    private static String describe(String sql, StatementOptions options) {
+        return describe(sql) + (options.ownQueryTimeout().isPresent() ? " with queryTimeout=" + options.ownQueryTimeout().getAsLong() + "ms" : "");
     }
 
     /**

@@ -24,40 +24,64 @@ public final class PgSession implements AutoCloseable {
     private volatile String restoreTimeout;
     private volatile String origin;
     private final java.util.List<AutoCloseable> endWithTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** A BEGIN sent without waiting (see {@link PgClient#openTransaction}); null when none was. */
+    private final Future<?> begun;
 
     PgSession(PgClient client, PgClient.Lease lease, long commandTimeout) {
+        this(client, lease, commandTimeout, null);
+    }
+
+    PgSession(PgClient client, PgClient.Lease lease, long commandTimeout, Future<?> begun) {
         this.client = client;
         this.lease = lease;
         this.commandTimeout = commandTimeout;
+        this.begun = begun;
+        this.inTransaction = begun != null;
+    }
+
+    /**
+     * Completes when the connection may take the next command: at once, or when the BEGIN sent
+     * with the connection succeeded. Fails when that BEGIN failed: nothing may then run on the
+     * connection, or it would run outside the transaction.
+     */
+    Future<Void> ready() {
+        if (begun == null || begun.succeeded()) {
+            return Future.succeededFuture();
+        }
+        return begun.transform(ar -> ar.succeeded() ? Future.succeededFuture()
+                : Future.failedFuture(translate(ar.cause(), "starting a transaction")));
+    }
+
+    /** {@link #ready()}, waited for on the caller's thread. */
+    private void awaitReady() {
+        if (begun != null && !begun.succeeded()) {
+            await(ready(), "starting a transaction");
+        }
+    }
+
+    /** Gives up a session its opener stopped waiting for: a transaction it began goes with the connection. */
+    void discard() {
+        if (begun != null) {
+            lease.drop();
+        }
+        lease.release();
     }
 
     PgClient.Lease lease() {
         return lease;
     }
 
-    /** The connection, for the COPY protocol extension; do not close it, close the session. */
+    /**
+     * The connection, for the COPY protocol extension and pipelined commands, once it may take
+     * them (see {@link #ready()}); do not close it, close the session. Waits on the caller's thread.
+     */
     public SqlConnection connection() {
+        awaitReady();
         return lease.connection();
     }
 
     public void begin() {
         await(lease.connection().query("BEGIN").execute(), "starting a transaction");
-        inTransaction = true;
-    }
-
-    /**
-     * A transaction with the given isolation level (null: the server's default) and access mode,
-     * for a route's transacted block.
-     */
-    public void begin(String isolationLevel, boolean readOnly) {
-        StringBuilder sql = new StringBuilder("BEGIN");
-        if (isolationLevel != null) {
-            sql.append(" ISOLATION LEVEL ").append(isolationLevel);
-        }
-        if (readOnly) {
-            sql.append(" READ ONLY");
-        }
-        await(lease.connection().query(sql.toString()).execute(), "starting a transaction");
         inTransaction = true;
     }
 
@@ -72,24 +96,26 @@ public final class PgSession implements AutoCloseable {
      * transaction. {@code ahead} chunks are read beyond the one being handled.
      */
     public ChunkCursor openCursor(String sql, List<?> params, int chunkSize, int ahead) {
+        awaitReady();
         io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
         return new ChunkCursor(this, ps, ps.cursor(BoundParameters.of(params)), chunkSize, ahead);
     }
 
     /**
-     * Sets the server's statement_timeout to {@code millis} (an endpoint's own queryTimeout) for
-     * the statements that follow, until {@link #unlimitStatements()} or {@link #close()}; -1, or the
-     * component's queryTimeout, changes nothing. Inside a transaction it is SET LOCAL, and set back
+     * Sets the server's statement_timeout to {@code millis} (an endpoint's own queryTimeout, see
+     * {@link StatementOptions#ownQueryTimeout()}) for the statements that follow, until
+     * {@link #unlimitStatements()} or {@link #close()}; empty changes nothing. Inside a transaction it is SET LOCAL, and set back
      * to the default after, so that the transaction's later statements do not inherit it; on a
      * connection of the session's own it is SET, and RESET before the connection goes back.
      */
-    public void limitStatements(long millis) {
-        if (millis < 0 || millis == client.settings().queryTimeout() || restoreTimeout != null) {
+    public void limitStatements(java.util.OptionalLong millis) {
+        if (millis.isEmpty() || restoreTimeout != null) {
             return;
         }
+        awaitReady();
         restoreTimeout = inTransaction ? "SET LOCAL statement_timeout TO DEFAULT" : "RESET statement_timeout";
         // pipelined before the next statement: no round trip of its own
-        lease.connection().query((inTransaction ? "SET LOCAL" : "SET") + " statement_timeout = " + millis).execute();
+        lease.connection().query((inTransaction ? "SET LOCAL" : "SET") + " statement_timeout = " + millis.getAsLong()).execute();
     }
 
     /** Undoes {@link #limitStatements}, if it set anything. */
@@ -109,6 +135,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Lets the server parse and analyze {@code sql} without running it, so that a statement is checked at start. */
     public void prepareOnly(String sql) {
+        awaitReady();
         io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
         await(ps.close(), "closing a prepared statement");
     }
@@ -145,6 +172,23 @@ public final class PgSession implements AutoCloseable {
      * round trip (a route transaction ending on a completion thread). Completes on an event loop.
      */
     public Future<Void> commitAsync() {
+        if (begun != null && !begun.succeeded()) {
+            // No statement ran yet (each waits for the BEGIN), so nothing holds the transaction open.
+            // A BEGIN that failed is the answer: a COMMIT behind it would report a transaction that never was.
+            return client.within(ready(), commandTimeout, () -> new CovetPgTimeoutException("No answer within commandTimeout="
+                    + commandTimeout + "ms while starting a transaction", null, null)).transform(ar -> {
+                if (ar.failed()) {
+                    inTransaction = false;
+                    lease.drop(); // the BEGIN may still arrive: whatever it left must not reach the next borrower
+                    return Future.failedFuture(ar.cause());
+                }
+                return committed();
+            });
+        }
+        return committed();
+    }
+
+    private Future<Void> committed() {
         return end("COMMIT", () -> unknownOutcome("no answer came within commandTimeout=" + commandTimeout + "ms", null)).transform(ar -> {
             if (ar.succeeded()) {
                 return Future.succeededFuture();
@@ -187,6 +231,9 @@ public final class PgSession implements AutoCloseable {
     private Future<RowSet<Row>> end(String command, java.util.function.Supplier<Throwable> onTimeout) {
         closeResources();
         inTransaction = false;
+        if (io.vertx.core.Vertx.currentContext() == null) {
+            return client.onEventLoop(() -> client.within(lease.connection().query(command).execute(), commandTimeout, onTimeout));
+        }
         return client.within(lease.connection().query(command).execute(), commandTimeout, onTimeout);
     }
 
@@ -229,6 +276,7 @@ public final class PgSession implements AutoCloseable {
     }
 
     public QueryResult query(String sql, List<?> params) {
+        awaitReady();
         watch(sql);
         return timed("query", sql, () -> QueryResult.of(await(Statements.execute(lease.connection(), sql, BoundParameters.of(params),
                 !inTransaction), describe(sql))));
@@ -236,6 +284,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Runs one statement of a batch (the unnest insert's, its parameters one array per column); returns rows affected. */
     public long executeChunk(String sql, List<?> params) {
+        awaitReady();
         watch(sql);
         return timed("batch", sql, () -> await(Statements.execute(lease.connection(), sql, BoundParameters.of(params), !inTransaction),
                 describe(sql)).rowCount());
@@ -243,6 +292,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
     public long executeBatch(String sql, List<? extends List<?>> sets) {
+        awaitReady();
         watch(sql);
         List<BoundParameters> batch = new java.util.ArrayList<>(sets.size());
         sets.forEach(set -> batch.add(BoundParameters.of(set)));

@@ -1,12 +1,12 @@
 package dev.covet.pg.tx;
 
-import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
 import org.apache.camel.Exchange;
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;
@@ -40,20 +40,23 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
     @Override
     public Processor wrap(Route route, Processor processor) {
         CamelContext context = route.getCamelContext();
-        CovetPgComponent component = context.getComponent(componentName, CovetPgComponent.class);
-        if (component == null) {
+        Component component = context.getComponent(componentName);
+        if (!(component instanceof TransactionHost host)) {
             throw new IllegalArgumentException("The transaction policy's componentName '" + componentName + "' names no covetpg component");
         }
-        return new TransactionProcessor(component, processor);
+        return new TransactionProcessor(host, processor);
     }
 
     /** Runs the wrapped steps inside a transaction, or inside the one already open (nested). */
     private final class TransactionProcessor extends DelegateAsyncProcessor {
-        private final CovetPgComponent component;
+        private final TransactionHost component;
+        /** BEGIN with the policy's isolation level and access mode, fixed when the route starts. */
+        private final String begin;
 
-        TransactionProcessor(CovetPgComponent component, Processor inner) {
+        TransactionProcessor(TransactionHost component, Processor inner) {
             super(inner); // which also starts and stops the wrapped steps with the route
             this.component = component;
+            this.begin = "BEGIN" + (isolationLevel == null ? "" : " ISOLATION LEVEL " + isolationLevel.sql()) + (readOnly ? " READ ONLY" : "");
         }
 
         @Override
@@ -68,14 +71,9 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             }
             PgSession session;
             try {
+                // waits for the connection only: the BEGIN travels while this thread runs the first step
                 PgClient client = component.client();
-                session = client.openSession(client.settings().commandTimeout());
-                try {
-                    session.begin(isolationLevel == null ? null : isolationLevel.sql(), readOnly);
-                } catch (RuntimeException e) {
-                    session.close();
-                    throw e;
-                }
+                session = client.openTransaction(begin, client.settings().commandTimeout());
             } catch (RuntimeException e) {
                 exchange.setException(e);
                 callback.done(true);
