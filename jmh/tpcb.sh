@@ -40,13 +40,13 @@ if $have_pgbench; then
     echo "== pgbench -M prepared -c $c -j $c -T $duration (tpcb-like, after a ${SECONDS_PER_ITERATION}s warm-up)"
     pgbench -n -M prepared -b tpcb-like -c "$c" -j "$c" -T "$SECONDS_PER_ITERATION" "$COVETPG_TEST_URL" >/dev/null 2>&1
     read -r mu0 mk0 < <(machine)
-    out=$(/usr/bin/env time -f '%U %S' pgbench -n -M prepared -b tpcb-like -c "$c" -j "$c" -T "$duration" "$COVETPG_TEST_URL" 2>&1)
+    out=$(/usr/bin/env time -f '%U %S %w %c' pgbench -n -M prepared -b tpcb-like -c "$c" -j "$c" -T "$duration" "$COVETPG_TEST_URL" 2>&1)
     read -r mu1 mk1 < <(machine)
     tps=$(echo "$out" | awk -F'= ' '/^tps/{split($2, a, " "); print a[1]; exit}')
     tx=$(echo "$out" | awk -F': ' '/number of transactions actually processed/{split($2, a, "/"); print a[1]}')
-    read -r cu ck < <(echo "$out" | tail -1)
-    awk -v tps="$tps" -v tx="$tx" -v cu="$cu" -v ck="$ck" -v mu=$((mu1 - mu0)) -v mk=$((mk1 - mk0)) -v c="$c" 'BEGIN {
-      printf "# pgbench clients=%d: %.0f tps; client CPU %.1f us user + %.1f us kernel, machine %.1f us user + %.1f us kernel per transaction\n",
-        c, tps, cu * 1e6 / tx, ck * 1e6 / tx, mu * 1e4 / tx, mk * 1e4 / tx }'
+    read -r cu ck cw cc < <(echo "$out" | tail -1)
+    awk -v tps="$tps" -v tx="$tx" -v cu="$cu" -v ck="$ck" -v cs=$((cw + cc)) -v mu=$((mu1 - mu0)) -v mk=$((mk1 - mk0)) -v c="$c" 'BEGIN {
+      printf "# pgbench clients=%d: %.0f tps; client CPU %.1f us user + %.1f us kernel, machine %.1f us user + %.1f us kernel, %.1f client context switches per transaction\n",
+        c, tps, cu * 1e6 / tx, ck * 1e6 / tx, mu * 1e4 / tx, mk * 1e4 / tx, cs / tx }'
   done
 fi
