@@ -2,33 +2,30 @@ package dev.covet.pg.client;
 
 import dev.covet.pg.sql.SessionChanges;
 import dev.covet.pg.wire.BoundParameters;
-import dev.covet.pg.wire.SocketAccess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The pooled PostgreSQL client under one component instance: it builds the Vert.x pool, opens
  * {@code minPoolSize} connections at start, lends connections for one operation at a time,
  * enforces the time limits and counts what the pool does. Nothing here blocks; results complete
  * on a Vert.x event loop and callers move off it themselves.
+ *
+ * <p>Its parts, each with one job: {@link Cluster} knows the servers and their roles, a
+ * {@link Lease} is one lent connection (and what may still run on it), {@link Pipeline} shares
+ * connections among pipelined statements, {@link Attempts} is the retry loop of one operation,
+ * and {@link Reports} tells the slow-query log, the metrics and the retry log what happened.
  */
 public final class PgClient {
-
-    private static final Logger RETRY_LOG = LoggerFactory.getLogger("dev.covet.pg.Retry");
 
     private final Vertx vertx;
     private final ClientSettings settings;
@@ -38,18 +35,14 @@ public final class PgClient {
     private io.vertx.core.Context home;
     /** Per server, the connections plain statements share when pipelining is on; empty when it is off. */
     private final java.util.Map<Node, Pipeline> pipelines = new java.util.IdentityHashMap<>();
-    private final SlowQueryLog slowQueries;
+    private final Reports reports;
     private final PoolWarnings poolWarnings;
     private long poolWarningTimer = -1;
-    private volatile OperationListener listener;
-    /** Statements a replica refused as writes, each warned about once. */
-    private final java.util.Set<String> writersOnReplica = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final AtomicInteger inUse = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong acquired = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
 
     private final java.util.function.Consumer<SqlConnection> onConnect;
 
@@ -63,7 +56,7 @@ public final class PgClient {
         this.vertx = vertx;
         this.settings = settings;
         this.name = name;
-        this.slowQueries = new SlowQueryLog(settings.monitor().slowQueryThreshold(), settings.target());
+        this.reports = new Reports(settings);
         this.poolWarnings = new PoolWarnings(this::statistics, settings.monitor(), settings.target());
     }
 
@@ -79,7 +72,7 @@ public final class PgClient {
         home = vertx.getOrCreateContext();
         cluster = new Cluster(vertx, settings, name, onConnect);
         if (settings.pipelining()) {
-            cluster.nodes().forEach(node -> pipelines.put(node, new Pipeline(node)));
+            cluster.nodes().forEach(node -> pipelines.put(node, new Pipeline(node, vertx, settings, this::acquire)));
         }
         return cluster.start().compose(v -> prewarm());
     }
@@ -187,13 +180,13 @@ public final class PgClient {
             });
             return result.future();
         }
-        Attempts<QueryResult> attempts = new Attempts<>("query", () -> describe(sql, options), options.readFrom(), false, statement,
-                result, commandTimeout, held);
         // a cancel (commandTimeout) or a SET around the statement (its own queryTimeout) would touch
         // the statements pipelined beside it: those keep a connection of their own
-        attempts.pipelined = settings.pipelining() && commandTimeout == 0 && options.ownQueryTimeout().isEmpty() && !changesSession;
+        Attempts<QueryResult> attempts = new Attempts<>(this, "query", () -> describe(sql, options), options.readFrom(), false, statement,
+                result, commandTimeout, held)
+                .pipelined(settings.pipelining() && commandTimeout == 0 && options.ownQueryTimeout().isEmpty() && !changesSession);
         attempts.next();
-        return result.future().map(r -> attempts.retries == 0 ? r : r.withRetries(attempts.retries));
+        return result.future().map(r -> attempts.retries() == 0 ? r : r.withRetries(attempts.retries()));
     }
 
     private Future<RowSet<Row>> execute(SqlConnection connection, String sql, BoundParameters params, StatementOptions options,
@@ -257,7 +250,7 @@ public final class PgClient {
                 .onFailure(e -> lease.release());
         Promise<RowCursor> result = Promise.promise();
         // a transaction that never committed: opening again is harmless whatever happened
-        new Attempts<>("cursor open", () -> what, options.readFrom(), true, open, result, commandTimeout, new AtomicReference<>()).next();
+        new Attempts<>(this, "cursor open", () -> what, options.readFrom(), true, open, result, commandTimeout, new AtomicReference<>()).next();
         return result.future();
     }
 
@@ -276,7 +269,7 @@ public final class PgClient {
             return batchOn(lease, sql, tuples, origin);
         };
         Promise<Long> result = Promise.promise();
-        new Attempts<>("batch", () -> describe(sql), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
+        new Attempts<>(this, "batch", () -> describe(sql), ReadFrom.PRIMARY, false, batch, result, settings.commandTimeout(),
                 new AtomicReference<>()).next();
         return result.future();
     }
@@ -330,10 +323,9 @@ public final class PgClient {
         java.util.function.Function<Lease, Future<PgSession>> lent = lease -> Future.succeededFuture(begin == null
                 ? new PgSession(this, lease, commandTimeout)
                 : new PgSession(this, lease, commandTimeout, lease.connection().query(begin).execute()));
-        Attempts<PgSession> attempts = new Attempts<>("connect", () -> "waiting for a connection", readFrom, true, lent,
+        Attempts<PgSession> attempts = new Attempts<>(this, "connect", () -> "waiting for a connection", readFrom, true, lent,
                 pending, commandTimeout, new AtomicReference<>());
-        attempts.maxRetries = retry ? attempts.maxRetries : 0;
-        attempts.next();
+        (retry ? attempts : attempts.once()).next();
         try {
             return Await.result(pending.future(), commandTimeout, settings, "waiting for a connection");
         } catch (RuntimeException e) {
@@ -373,10 +365,7 @@ public final class PgClient {
         }) : -1;
         result.future().onComplete(ar -> {
             waiting.decrementAndGet();
-            OperationListener l = listener;
-            if (l != null) {
-                l.acquired(ar.succeeded(), System.nanoTime() - asked);
-            }
+            reports.acquired(ar.succeeded(), System.nanoTime() - asked);
         });
         node.pool.getConnection().onComplete(ar -> {
             if (timer >= 0) {
@@ -396,7 +385,7 @@ public final class PgClient {
             node.breaker.succeeded();
             inUse.incrementAndGet();
             acquired.incrementAndGet();
-            Lease lease = new Lease(ar.result(), node);
+            Lease lease = Lease.own(ar.result(), node, vertx, inUse::decrementAndGet);
             if (!result.tryComplete(lease)) {
                 lease.release(); // its caller stopped waiting: back to the pool, not lost
                 acquired.decrementAndGet();
@@ -426,138 +415,21 @@ public final class PgClient {
         });
     }
 
-    /**
-     * One operation outside a transaction, tried until it succeeds, fails in a way {@link Retry}
-     * does not retry, runs out of retries, or runs out of time.
-     */
-    private final class Attempts<T> {
-        private final String operation;
-        private final java.util.function.Supplier<String> what;
-        private final ReadFrom readFrom;
-        private final boolean repeatable;
-        private final java.util.function.Function<Lease, Future<T>> work;
-        private final Promise<T> result;
-        private final long deadline;
-        private final AtomicReference<Lease> held;
-        /** Retries of every kind, as reported. */
-        private volatile int retries;
-        /** Retries after a backoff, which maxRetries bounds (replaced connections and reruns on the primary do not count). */
-        private int backedOff;
-        int maxRetries = settings.resilience().maxRetries();
-        private int replaced;
-        private boolean toPrimary;
-        /** Whether it may run on a connection shared with other statements (see {@link Pipeline}). */
-        boolean pipelined;
+    Cluster cluster() {
+        return cluster;
+    }
 
-        /**
-         * @param readFrom   where it may run; null for the component's readFrom
-         * @param repeatable whether running it again is harmless even if it took effect
-         * @param work       runs on a lent connection and gives it back (or hands it on)
-         * @param timeout    ms for all attempts together, 0 for no limit
-         * @param held       set to the connection of the attempt in flight, for a cancel
-         */
-        Attempts(String operation, java.util.function.Supplier<String> what, ReadFrom readFrom, boolean repeatable,
-                 java.util.function.Function<Lease, Future<T>> work, Promise<T> result, long timeout, AtomicReference<Lease> held) {
-            this.operation = operation;
-            this.what = what;
-            this.readFrom = readFrom == null ? settings.resilience().readFrom() : readFrom;
-            this.repeatable = repeatable;
-            this.work = work;
-            this.result = result;
-            this.deadline = timeout > 0 ? System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeout) : 0;
-            this.held = held;
-        }
+    Reports reports() {
+        return reports;
+    }
 
-        void next() {
-            if (result.future().isComplete()) {
-                return;
-            }
-            Node node;
-            try {
-                node = toPrimary || readFrom == ReadFrom.PRIMARY ? cluster.primary() : cluster.reader(readFrom);
-            } catch (CovetPgException e) {
-                failed(e, null);
-                return;
-            }
-            (pipelined ? pipelines.get(node).lease() : acquire(node)).compose(lease -> {
-                held.set(lease);
-                if (result.future().isComplete()) {
-                    lease.release();
-                    return Future.<T>failedFuture("finished");
-                }
-                return work.apply(lease);
-            }).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    result.tryComplete(ar.result());
-                } else {
-                    failed(ar.cause(), node);
-                }
-            });
-        }
+    Vertx vertx() {
+        return vertx;
+    }
 
-        private void failed(Throwable cause, Node node) {
-            if (result.future().isComplete()) {
-                return;
-            }
-            boolean onReplica = node != null && node.role == Node.Role.REPLICA;
-            Retry.Kind kind = Retry.classify(cause, onReplica, repeatable);
-            ResilienceSettings r = settings.resilience();
-            ClientSettings server = node == null ? settings : node.settings;
-            if (kind == Retry.Kind.NOT_SENT && replaced++ <= settings.maxPoolSize()) {
-                // every pooled connection may be dead (the server restarted): replace each one at once
-                retry(0, cause, kind, node);
-                return;
-            }
-            if (kind == Retry.Kind.TO_PRIMARY && !toPrimary) {
-                toPrimary = true;
-                warnWriterOnReplica();
-                retry(0, cause, kind, node);
-                return;
-            }
-            if (kind == Retry.Kind.LOST) {
-                result.tryFail(new CovetPgUnknownOutcomeException("The connection to " + server.target()
-                        + " was lost after the statement was sent, while " + what.get() + ": it may or may not have taken effect,"
-                        + " so it was not retried; check the data before running it again", cause));
-                return;
-            }
-            if (kind != Retry.Kind.FINAL && backedOff < maxRetries) {
-                backedOff++;
-                long wait = r.backoff(backedOff);
-                if (deadline == 0 || System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(wait) < deadline) {
-                    retry(wait, cause, kind, node);
-                    return;
-                }
-            }
-            String gaveUp = retries == 0 ? "" : " (gave up after " + retries + (retries == 1 ? " retry)" : " retries)");
-            result.tryFail(PgErrors.translate(cause, server, what.get() + gaveUp));
-        }
-
-        private void retry(long wait, Throwable cause, Retry.Kind kind, Node node) {
-            retries++;
-            PgClient.this.retries.incrementAndGet();
-            OperationListener l = listener;
-            if (l != null) {
-                l.retried(operation, Retry.reason(cause, kind));
-            }
-            if (kind == Retry.Kind.NOT_SENT) {
-                RETRY_LOG.debug("Replacing a closed connection to {} while {}", node == null ? "" : node.address, what.get());
-            } else if (kind != Retry.Kind.TO_PRIMARY) {
-                RETRY_LOG.info("Retry {} of {} in {} ms while {}, after: {}", backedOff, maxRetries, wait, what.get(), cause.getMessage());
-            }
-            if (wait <= 0) {
-                next();
-            } else {
-                vertx.setTimer(wait, id -> next());
-            }
-        }
-
-        private void warnWriterOnReplica() {
-            String key = what.get();
-            if (writersOnReplica.size() < 1000 && writersOnReplica.add(key)) {
-                RETRY_LOG.warn("A replica refused to write (SQLSTATE 25006) while {}; it runs on the primary instead, one round trip"
-                        + " later each time: give its endpoint readFrom=primary", key);
-            }
-        }
+    /** A connection of {@code node} for one attempt: a share of a pipelined one, or one of its own. */
+    Future<Lease> lend(Node node, boolean pipelined) {
+        return pipelined ? pipelines.get(node).lease() : acquire(node);
     }
 
     /**
@@ -623,18 +495,12 @@ public final class PgClient {
 
     /** Tells the metrics and the log of a retry made outside this client (a bulk operation run again). */
     public void retried(String operation, Throwable cause, int retry, long waitMillis) {
-        retries.incrementAndGet();
-        OperationListener l = listener;
-        if (l != null) {
-            l.retried(operation, Retry.reason(cause, Retry.classify(cause, false, true)));
-        }
-        RETRY_LOG.info("Retry {} of {} in {} ms of covetpg:{}, after: {}", retry, settings.resilience().maxRetries(), waitMillis, operation,
-                cause.getMessage());
+        reports.bulkRetried(operation, cause, retry, waitMillis);
     }
 
     /** Retries made since start, of every kind (replaced closed connections included). */
     public long totalRetries() {
-        return retries.get();
+        return reports.totalRetries();
     }
 
     /** Every server with its role, health and circuit breaker as seen now; empty before start. */
@@ -659,55 +525,23 @@ public final class PgClient {
                 .map(answer -> java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    /**
-     * A statement's future, timed from now for the slow-query log and the listener (the
-     * connection is already held, so waiting for the pool does not count: that is what the pool
-     * warnings report).
-     */
     private <T> Future<T> timed(String operation, String origin, String sql, java.util.function.Supplier<Future<T>> statement) {
-        long started = System.nanoTime();
-        Future<T> future = statement.get();
-        future.onComplete(ar -> finished(operation, origin, sql, System.nanoTime() - started, ar.succeeded() ? ar.result() : null,
-                ar.succeeded()));
-        return future;
+        return reports.timed(operation, origin, sql, statement);
     }
 
-    /** Reports one statement's end to the slow-query log and the listener; {@code result} gives the row count. */
+    /** Reports a statement run outside this client (a session's, a COPY) to the slow-query log and the listener. */
     void finished(String operation, String origin, String sql, long nanos, Object result, boolean succeeded) {
-        slowQueries.finished(operation, origin, sql, nanos, succeeded);
-        OperationListener l = listener;
-        if (l != null) {
-            l.finished(operation, succeeded, nanos, rows(result));
-        }
-    }
-
-    private static long rows(Object result) {
-        if (result instanceof QueryResult q) {
-            return q.rowCount();
-        }
-        if (result instanceof Number affected) {
-            return affected.longValue();
-        }
-        if (result instanceof Long copied) {
-            return copied;
-        }
-        long total = 0;
-        if (result instanceof RowSet<?> first) {
-            for (RowSet<?> r = first; r != null; r = r.next()) {
-                total += r.rowCount();
-            }
-        }
-        return total;
+        reports.finished(operation, origin, sql, nanos, result, succeeded);
     }
 
     /** The last statements the slow-query log reported (at most 20), oldest first; empty when it is off. */
     public List<SlowQuery> recentSlowQueries() {
-        return slowQueries.recent();
+        return reports.recentSlowQueries();
     }
 
     /** Who is told of every statement's end (the metrics binding); null for nobody. */
     public void setOperationListener(OperationListener listener) {
-        this.listener = listener;
+        reports.setListener(listener);
     }
 
     /** Whether the calling thread is a Vert.x event loop, where nothing may wait. */
@@ -729,224 +563,5 @@ public final class PgClient {
 
     private static String describe(String sql, StatementOptions options) {
         return describe(sql) + (options.ownQueryTimeout().isPresent() ? " with queryTimeout=" + options.ownQueryTimeout().getAsLong() + "ms" : "");
-    }
-
-    /**
-     * The pooled connections of one server that plain statements share while pipelining is on: a
-     * statement goes to the shared connection with the fewest statements in flight, and another
-     * connection is borrowed (up to half of maxPoolSize, so batch, COPY, cursors and transactions
-     * still find connections) only when all are busy. A connection goes back to the pool as soon
-     * as nothing is in flight on it, so an idle client holds none.
-     */
-    private final class Pipeline {
-        private final Node node;
-        private final int maxShared = Math.max(1, settings.maxPoolSize() / 2);
-        private final List<Shared> held = new ArrayList<>();
-        /** Connections being borrowed for sharing; statements that find no room wait for one of them. */
-        private final List<Future<Lease>> borrowing = new ArrayList<>();
-
-        Pipeline(Node node) {
-            this.node = node;
-        }
-
-        /** A lease on a shared connection; one of its own when every shared one is full. */
-        Future<Lease> lease() {
-            Promise<Lease> borrow;
-            Future<Lease> pending;
-            synchronized (this) {
-                Shared least = null;
-                for (Shared shared : held) {
-                    if (least == null || shared.inFlight < least.inFlight) {
-                        least = shared;
-                    }
-                }
-                if ((least == null || least.inFlight > 0) && held.size() + borrowing.size() < maxShared) {
-                    // registered under the lock, so a statement that finds no room waits for this one
-                    borrow = Promise.promise();
-                    borrowing.add(borrow.future());
-                    pending = null;
-                } else if (least != null && least.inFlight < settings.pipeliningLimit()) {
-                    least.inFlight++;
-                    return Future.succeededFuture(new Lease(least.lease.connection, node, least));
-                } else {
-                    borrow = null;
-                    pending = borrowing.isEmpty() ? null : borrowing.get(0);
-                }
-            }
-            if (borrow == null) {
-                if (pending != null) {
-                    return pending.transform(ar -> lease()); // share a connection on its way
-                }
-                return acquire(node); // every shared connection is full
-            }
-            acquire(node).onComplete(ar -> {
-                Lease lease = null;
-                synchronized (this) {
-                    borrowing.remove(borrow.future());
-                    if (ar.succeeded()) {
-                        Shared shared = new Shared(ar.result());
-                        shared.inFlight = 1;
-                        held.add(shared);
-                        lease = new Lease(shared.lease.connection, node, shared);
-                    }
-                }
-                if (lease != null) {
-                    borrow.complete(lease); // outside the lock: the statement runs in this call
-                } else {
-                    borrow.fail(ar.cause());
-                }
-            });
-            return borrow.future();
-        }
-
-        void done(Shared shared) {
-            synchronized (this) {
-                if (--shared.inFlight == 0) {
-                    held.remove(shared);
-                    // given back under the lock, so no borrow decided meanwhile counts it as still
-                    // lent: at most maxShared connections are ever held (the close itself is async)
-                    shared.lease.release();
-                }
-            }
-        }
-    }
-
-    /** A pooled connection shared by a {@link Pipeline}, with the statements in flight on it. */
-    private static final class Shared {
-        final Lease lease;
-        int inFlight;
-
-        Shared(Lease lease) {
-            this.lease = lease;
-        }
-    }
-
-    /** A connection lent by the pool of one server (or a share of one, see {@link Pipeline}), given back exactly once. */
-    final class Lease {
-        /** Where the statement on the connection is, as a commandTimeout sees it. */
-        enum InFlight { NONE, RUNNING, SUCCEEDED, FAILED }
-
-        private final SqlConnection connection;
-        private final Node node;
-        private final Shared shared;
-        private final AtomicBoolean released = new AtomicBoolean();
-        private InFlight state = InFlight.NONE;
-        private boolean cancelSent;
-        /** A cancel may still be on its way to the backend, or the connection is in a state no one should inherit. */
-        private boolean dropOnRelease;
-
-        Lease(SqlConnection connection, Node node) {
-            this(connection, node, null);
-        }
-
-        private Lease(SqlConnection connection, Node node, Shared shared) {
-            this.connection = connection;
-            this.node = node;
-            this.shared = shared;
-        }
-
-
-        SqlConnection connection() {
-            return connection;
-        }
-
-        Future<Void> release() {
-            if (!released.compareAndSet(false, true)) {
-                return Future.succeededFuture();
-            }
-            if (shared != null) {
-                pipelines.get(node).done(shared);
-                return Future.succeededFuture();
-            }
-            inUse.decrementAndGet();
-            if (mustDrop()) {
-                // given back only once closed, so the pool has dropped it and cannot lend it again
-                Promise<Void> dropped = Promise.promise();
-                io.netty.channel.ChannelFuture closed = closeSocket();
-                if (closed == null) {
-                    return connection.close();
-                }
-                closed.addListener(f -> connection.close().onComplete(dropped));
-                return dropped.future();
-            }
-            return connection.close();
-        }
-
-        /** A statement has been handed to the driver on this connection. */
-        synchronized void started() {
-            state = InFlight.RUNNING;
-        }
-
-        /**
-         * The statement ended ({@code failure} null on success). When a cancel was sent and did not
-         * end it (no SQLSTATE 57014), the request may still reach the backend later and cancel
-         * whatever its next user runs: the connection is then dropped, never lent again.
-         */
-        synchronized void ended(Throwable failure) {
-            state = failure == null ? InFlight.SUCCEEDED : InFlight.FAILED;
-            if (cancelSent && !(failure instanceof io.vertx.pgclient.PgException pg && "57014".equals(pg.getSqlState()))) {
-                dropOnRelease = true;
-            }
-        }
-
-        /**
-         * Cancels the statement in flight, if one is, and says where it was. A statement that does
-         * not stop within connectTimeout (10 s when that is 0) of the cancel (a half-open connection)
-         * has its connection closed, which ends it here too.
-         */
-        synchronized InFlight cancelIfRunning() {
-            if (state == InFlight.RUNNING) {
-                cancelSent = true;
-                if (connection instanceof PgConnection pg) {
-                    pg.cancelRequest();
-                }
-                long grace = node.settings.connectTimeout() > 0 ? node.settings.connectTimeout() : 10_000;
-                vertx.setTimer(grace, id -> {
-                    if (stillRunning()) {
-                        closeSocket();
-                    }
-                });
-            }
-            return state;
-        }
-
-        /**
-         * Gives up on whatever runs on the connection now (a caller stopped waiting for it): cancels
-         * it on the server and drops the connection when it is given back.
-         */
-        synchronized void abandon() {
-            cancelSent = true;
-            dropOnRelease = true;
-            if (connection instanceof PgConnection pg) {
-                pg.cancelRequest();
-            }
-        }
-
-        private synchronized boolean stillRunning() {
-            return state == InFlight.RUNNING;
-        }
-
-        private synchronized boolean mustDrop() {
-            return dropOnRelease;
-        }
-
-        /** Has the connection closed when it is given back, never lent again (its session was changed). */
-        synchronized void drop() {
-            dropOnRelease = true;
-        }
-
-        /** Whether the connection will be dropped, not lent again, when it is given back. */
-        synchronized boolean dropsOnRelease() {
-            return dropOnRelease;
-        }
-
-        /** Closes the connection's socket; null when it cannot be reached (then it is closed already). */
-        private io.netty.channel.ChannelFuture closeSocket() {
-            try {
-                return SocketAccess.pipeline(connection).channel().close();
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
     }
 }

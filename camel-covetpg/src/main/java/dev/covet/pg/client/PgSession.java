@@ -17,7 +17,7 @@ import java.util.List;
 public final class PgSession implements AutoCloseable {
 
     private final PgClient client;
-    private final PgClient.Lease lease;
+    private final Lease lease;
     private final long commandTimeout;
     private boolean inTransaction;
     /** What sets statement_timeout back after {@link #limitStatements}, or null. */
@@ -27,11 +27,11 @@ public final class PgSession implements AutoCloseable {
     /** A BEGIN sent without waiting (see {@link PgClient#openTransaction}); null when none was. */
     private final Future<?> begun;
 
-    PgSession(PgClient client, PgClient.Lease lease, long commandTimeout) {
+    PgSession(PgClient client, Lease lease, long commandTimeout) {
         this(client, lease, commandTimeout, null);
     }
 
-    PgSession(PgClient client, PgClient.Lease lease, long commandTimeout, Future<?> begun) {
+    PgSession(PgClient client, Lease lease, long commandTimeout, Future<?> begun) {
         this.client = client;
         this.lease = lease;
         this.commandTimeout = commandTimeout;
@@ -67,7 +67,7 @@ public final class PgSession implements AutoCloseable {
         lease.release();
     }
 
-    PgClient.Lease lease() {
+    Lease lease() {
         return lease;
     }
 
