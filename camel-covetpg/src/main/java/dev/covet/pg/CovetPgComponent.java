@@ -44,6 +44,7 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
     private boolean ownsVertx;
     private PgClient client;
     private ExecutorService completionExecutor;
+    private final String transactionProperty = dev.covet.pg.tx.RouteTransaction.propertyFor(this);
     private ExecutorService blockingExecutor;
     private CovetPgHealthCheck healthCheck;
     private AutoCloseable meters;
@@ -242,6 +243,11 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
     }
 
     /** The pooled client; available while the component is started. */
+    @Override
+    public String transactionProperty() {
+        return transactionProperty;
+    }
+
     @Override
     public PgClient client() {
         if (client == null) {

@@ -14,19 +14,20 @@ public final class RouteTransaction {
     }
 
     /** The transaction's session when the exchange is inside a transacted block for this component, else null. */
-    public static PgSession current(Exchange exchange, Object component) {
-        return exchange.getProperty(key(component), PgSession.class);
+    public static PgSession current(Exchange exchange, TransactionHost component) {
+        return exchange.getProperty(component.transactionProperty(), PgSession.class);
     }
 
-    static void bind(Exchange exchange, Object component, PgSession session) {
-        exchange.setProperty(key(component), session);
+    static void bind(Exchange exchange, TransactionHost component, PgSession session) {
+        exchange.setProperty(component.transactionProperty(), session);
     }
 
-    static void unbind(Exchange exchange, Object component) {
-        exchange.removeProperty(key(component));
+    static void unbind(Exchange exchange, TransactionHost component) {
+        exchange.removeProperty(component.transactionProperty());
     }
 
-    private static String key(Object component) {
+    /** The exchange property a component's route transaction is kept under: one per component instance. */
+    public static String propertyFor(Object component) {
         return "CamelCovetPgTransaction-" + Integer.toHexString(System.identityHashCode(component));
     }
 }

@@ -18,4 +18,10 @@ public interface TransactionHost {
 
     /** Runs a route continuation on a completion thread, never on an event loop. */
     void runOnCompletionThread(Runnable task);
+
+    /**
+     * The exchange property the component's route transaction is kept under
+     * ({@link RouteTransaction#propertyFor}), made once: every covetpg step of every exchange looks it up.
+     */
+    String transactionProperty();
 }
