@@ -51,6 +51,9 @@ import org.openjdk.jmh.runner.IterationType;
  *       {@link AsyncProducer#process(Exchange, org.apache.camel.AsyncCallback)}, no thread per request;</li>
  *   <li>{@code covetpgPipelined}: the same with {@code pipelining=true} (statements share at most
  *       half of the pool's connections, pipelined);</li>
+ *   <li>{@code covetpgBlocking}: {@code covetpg:query} with default options, driven as camel-sql is:
+ *       {@code concurrency} threads of its own, each calling the producer and waiting for the answer
+ *       (what a {@code ProducerTemplate} caller does);</li>
  *   <li>{@code vertxPgClient}: the bare vertx-pg-client pool, {@code preparedQuery(..).execute(..)}
  *       with a completion handler: the zero-Camel limit;</li>
  *   <li>{@code vertxPipelined}: the driver's own pipelined client ({@code PgBuilder.client()}) on
@@ -190,7 +193,7 @@ public class QueryBenchmark {
         // only the contender of this fork's benchmark method is opened, so no idle pool shares the server
         camel = new DefaultCamelContext();
         switch (contender) {
-            case "covetpg", "covetpgPipelined" -> {
+            case "covetpg", "covetpgPipelined", "covetpgBlocking" -> {
                 CovetPgComponent covetpg = Contenders.covetpg(db, poolSize, poolSize);
                 covetpg.getConfiguration().setPipelining(contender.equals("covetpgPipelined"));
                 camel.addComponent("covetpg", covetpg);
@@ -278,6 +281,12 @@ public class QueryBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(OPS)
+    public long covetpgBlocking() throws InterruptedException {
+        return await(() -> new BlockingDriver(covetpgEndpoint, "covetpg"));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
     public long vertxPgClient() throws InterruptedException {
         return await(() -> new VertxDriver());
     }
@@ -291,7 +300,7 @@ public class QueryBenchmark {
     @Benchmark
     @OperationsPerInvocation(OPS)
     public long camelSql() throws InterruptedException {
-        return await(() -> new CamelSqlDriver());
+        return await(() -> new BlockingDriver(sqlEndpoint, "camel-sql"));
     }
 
     private long await(java.util.function.Supplier<Driver> start) throws InterruptedException {
@@ -357,23 +366,31 @@ public class QueryBenchmark {
         }
     }
 
-    final class CamelSqlDriver extends Driver {
+    /** {@code concurrency} threads, each calling the endpoint's producer and waiting for its answer. */
+    final class BlockingDriver extends Driver {
+        private final Endpoint endpoint;
+        private final String who;
+
+        BlockingDriver(Endpoint endpoint, String who) {
+            this.endpoint = endpoint;
+            this.who = who;
+        }
 
         @Override
         void start() {
-            startThreads("camel-sql-load-", this::loop);
+            startThreads(who + "-load-", this::loop);
         }
 
         private void loop() throws Exception {
-            Producer producer = sqlEndpoint.createProducer();
+            Producer producer = endpoint.createProducer();
             producer.start();
             try {
                 while (!ended()) {
-                    Exchange exchange = sqlEndpoint.createExchange();
+                    Exchange exchange = endpoint.createExchange();
                     w.headers(exchange);
                     long start = System.nanoTime();
                     producer.process(exchange);
-                    outcome(start, exchange.getException() != null ? exchange.getException() : check(w, exchange, "camel-sql"));
+                    outcome(start, exchange.getException() != null ? exchange.getException() : check(w, exchange, who));
                 }
             } finally {
                 producer.stop();
