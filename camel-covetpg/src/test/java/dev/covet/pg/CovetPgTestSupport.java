@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
  * Starts Camel contexts whose covetpg component points at the shared test database, and stops
  * them after each test. Observations of the server go through plain JDBC ({@link #db}).
  */
-abstract class CovetPgTestSupport {
+public abstract class CovetPgTestSupport {
 
     protected static final TestDatabase db = TestDatabase.shared();
 

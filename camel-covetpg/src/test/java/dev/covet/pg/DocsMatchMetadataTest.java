@@ -14,7 +14,7 @@ import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
 
-/** docs/configuration.md lists every option and header of the generated covetpg.json, with its default. */
+/** docs/configuration.md lists every option and header of the generated metadata (covetpg.json, the beans'), with its default. */
 class DocsMatchMetadataTest {
 
     private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z]+)` \\|([^|]*)\\|", Pattern.MULTILINE);
@@ -27,13 +27,25 @@ class DocsMatchMetadataTest {
         }
         String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
         String componentSection = section(docs, "## Component options", "## Time limits");
-        String endpointSection = section(docs, "## `covetpg:query`", "## Types");
+        String endpointSection = section(docs, "## `covetpg:query`", "## Idempotent repository");
 
         checkTable(metadata.getMap("componentProperties"), rows(componentSection), "component options");
         checkTable(metadata.getMap("properties"), rows(endpointSection), "covetpg:query options");
         for (Object header : metadata.getMap("headers").keySet()) {
             assertThat(endpointSection).as("header " + header + " in the headers table").contains("| `" + header + "` |");
         }
+    }
+
+    @Test
+    void everyOptionOfTheIdempotentRepositoryIsDocumentedWithItsDefault() throws Exception {
+        JsonObject metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/services/org/apache/camel/bean/CovetPgIdempotentRepository.json")) {
+            assertThat(in).as("the generated bean metadata").isNotNull();
+            metadata = (JsonObject) Jsoner.deserialize(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+        checkTable(((JsonObject) metadata.get("bean")).getMap("properties"), rows(section(docs, "## Idempotent repository", "## Identifiers")),
+                "idempotent repository");
     }
 
     private static void checkTable(Map<String, Object> options, Map<String, String> documented, String table) {
