@@ -40,6 +40,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "columns": target.setColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "commandtimeout":
         case "commandTimeout": target.setCommandTimeout(property(camelContext, java.lang.Long.class, value)); return true;
+        case "conflictcolumns":
+        case "conflictColumns": target.setConflictColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "delay": target.setDelay(property(camelContext, long.class, value)); return true;
         case "direction": target.setDirection(property(camelContext, java.lang.String.class, value)); return true;
         case "exceptionhandler":
@@ -56,6 +58,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxinflightchunks":
         case "maxInflightChunks": target.setMaxInflightChunks(property(camelContext, int.class, value)); return true;
+        case "onconflict":
+        case "onConflict": target.setOnConflict(property(camelContext, java.lang.String.class, value)); return true;
         case "onconsume":
         case "onConsume": target.setOnConsume(property(camelContext, java.lang.String.class, value)); return true;
         case "onconsumebatchcomplete":
@@ -125,6 +129,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "columns": return java.lang.String.class;
         case "commandtimeout":
         case "commandTimeout": return java.lang.Long.class;
+        case "conflictcolumns":
+        case "conflictColumns": return java.lang.String.class;
         case "delay": return long.class;
         case "direction": return java.lang.String.class;
         case "exceptionhandler":
@@ -141,6 +147,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": return boolean.class;
         case "maxinflightchunks":
         case "maxInflightChunks": return int.class;
+        case "onconflict":
+        case "onConflict": return java.lang.String.class;
         case "onconsume":
         case "onConsume": return java.lang.String.class;
         case "onconsumebatchcomplete":
@@ -211,6 +219,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "columns": return target.getColumns();
         case "commandtimeout":
         case "commandTimeout": return target.getCommandTimeout();
+        case "conflictcolumns":
+        case "conflictColumns": return target.getConflictColumns();
         case "delay": return target.getDelay();
         case "direction": return target.getDirection();
         case "exceptionhandler":
@@ -227,6 +237,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxinflightchunks":
         case "maxInflightChunks": return target.getMaxInflightChunks();
+        case "onconflict":
+        case "onConflict": return target.getOnConflict();
         case "onconsume":
         case "onConsume": return target.getOnConsume();
         case "onconsumebatchcomplete":

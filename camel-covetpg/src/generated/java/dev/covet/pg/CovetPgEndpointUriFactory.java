@@ -24,7 +24,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(45);
+        Set<String> props = new HashSet<>(47);
         props.add("allowQueryFromHeader");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -34,6 +34,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("chunkSize");
         props.add("columns");
         props.add("commandTimeout");
+        props.add("conflictColumns");
         props.add("delay");
         props.add("direction");
         props.add("exceptionHandler");
@@ -44,6 +45,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("initialDelay");
         props.add("lazyStartProducer");
         props.add("maxInflightChunks");
+        props.add("onConflict");
         props.add("onConsume");
         props.add("onConsumeBatchComplete");
         props.add("onConsumeFailed");

@@ -3,6 +3,7 @@ package dev.covet.pg;
 import dev.covet.pg.client.BatchLoader;
 import dev.covet.pg.client.PerSetStatement;
 import dev.covet.pg.client.PgSession;
+import dev.covet.pg.client.OnConflict;
 import dev.covet.pg.client.UnnestInsert;
 import dev.covet.pg.sql.Identifiers;
 import dev.covet.pg.sql.NamedParameters;
@@ -28,6 +29,8 @@ public class CovetPgBatchProducer extends BulkProducer {
     private String table;
     private List<String> columns;
     private RowValues rows;
+    /** The upsert of a table load; null for a plain insert. */
+    private OnConflict conflict;
 
     public CovetPgBatchProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
@@ -41,7 +44,12 @@ public class CovetPgBatchProducer extends BulkProducer {
         if (e.getBatchSize() < 1) {
             throw new IllegalArgumentException("Invalid batchSize '" + e.getBatchSize() + "': must be 1 or more");
         }
+        conflict = OnConflict.of(e.getConflictColumns(), e.getOnConflict());
         if (hasSql) {
+            if (conflict != null) {
+                throw new IllegalArgumentException("conflictColumns and onConflict upsert into a table: covetpg:batch with sql says its own"
+                        + " ON CONFLICT, or use table and columns");
+            }
             statement = NamedParameters.parse(e.getSql());
         } else {
             table = Identifiers.table(e.getTable(), "table");
@@ -60,6 +68,7 @@ public class CovetPgBatchProducer extends BulkProducer {
         CovetPgEndpoint e = getEndpoint();
         Iterator<?> items = BodyItems.of(exchange.getMessage().getBody());
         long count = 0;
+        UnnestInsert upsert = null;
         if (items.hasNext()) {
             PgSession transaction = transaction(exchange);
             PgSession session = transaction != null ? transaction : openSession(false);
@@ -72,7 +81,8 @@ public class CovetPgBatchProducer extends BulkProducer {
                     sets = map(items, (item, index) -> statementSet(item, index));
                 } else {
                     TableColumns target = TableColumns.resolve(session, table, columns);
-                    chunkStatement = new UnnestInsert(table, target.columns(), target.names(), target.types());
+                    upsert = new UnnestInsert(table, target.columns(), target.names(), target.types(), conflict);
+                    chunkStatement = upsert;
                     sets = map(items, (item, index) -> rows.read(item, index, target.names()));
                 }
                 BatchLoader.Mode mode = transaction != null ? BatchLoader.Mode.JOINED
@@ -87,6 +97,10 @@ public class CovetPgBatchProducer extends BulkProducer {
             }
         }
         exchange.getMessage().setHeader(CovetPgConstants.UPDATE_COUNT, count);
+        if (conflict != null) {
+            exchange.getMessage().setHeader(CovetPgConstants.INSERTED_COUNT, upsert == null ? 0L : upsert.inserted());
+            exchange.getMessage().setHeader(CovetPgConstants.UPDATED_COUNT, upsert == null ? 0L : upsert.updated());
+        }
     }
 
     private List<Object> statementSet(Object item, long index) {

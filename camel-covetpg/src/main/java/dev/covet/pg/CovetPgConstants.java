@@ -14,6 +14,13 @@ public final class CovetPgConstants {
     @Metadata(label = "producer", description = "Rows copied by covetpg:copy FROM STDIN, as the server counted them.", javaType = "long")
     public static final String COPY_COUNT = "CamelCovetPgCopyCount";
 
+    @Metadata(label = "producer", description = "Rows an upserting batch or copy (onConflict) inserted.", javaType = "long")
+    public static final String INSERTED_COUNT = "CamelCovetPgInsertedCount";
+
+    @Metadata(label = "producer", description = "Rows an upserting batch or copy with onConflict=update updated (0 with onConflict=nothing,"
+                                                + " which leaves the rows already there as they were).", javaType = "long")
+    public static final String UPDATED_COUNT = "CamelCovetPgUpdatedCount";
+
     @Metadata(label = "producer", description = "How many times covetpg:query, batch or copy tried the operation again after a failure that allows it"
                                                 + " (no connection, a closed connection, serialization failure, deadlock, server shutdown) before it succeeded;"
                                                 + " set only when it did.", javaType = "int")

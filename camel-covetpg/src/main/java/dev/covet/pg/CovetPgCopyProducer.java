@@ -42,6 +42,8 @@ public class CovetPgCopyProducer extends BulkProducer {
     private String table;
     private List<String> columns;
     private RowValues rows;
+    /** The upsert of a table load; null for a plain COPY. */
+    private dev.covet.pg.client.OnConflict conflict;
     private volatile boolean supportChecked;
 
     public CovetPgCopyProducer(CovetPgEndpoint endpoint) {
@@ -64,6 +66,11 @@ public class CovetPgCopyProducer extends BulkProducer {
         }
         if (hasSql && !direction.equals(directionOf(e.getSql()))) {
             throw new IllegalArgumentException("direction=" + direction + " contradicts the sql, which is a COPY " + directionOf(e.getSql()));
+        }
+        conflict = dev.covet.pg.client.OnConflict.of(e.getConflictColumns(), e.getOnConflict());
+        if (conflict != null && (hasSql || out)) {
+            throw new IllegalArgumentException("conflictColumns and onConflict upsert rows copied into a table: they need table and"
+                    + " direction=in (a COPY with sql cannot say ON CONFLICT)");
         }
         if (!hasSql) {
             table = Identifiers.table(e.getTable(), "table");
@@ -138,11 +145,42 @@ public class CovetPgCopyProducer extends BulkProducer {
     }
 
     private long copyIn(Exchange exchange, PgSession session) throws IOException {
+        TableColumns target = table == null ? null : TableColumns.resolve(session, table, columns);
+        if (conflict == null) {
+            return copyIn(exchange, session, target, target == null ? null : target.table());
+        }
+        // An upsert: COPY into a staging table of the same columns and types, then one INSERT ... SELECT
+        // ... ON CONFLICT, all in the load's transaction (which drops the staging table when it ends).
+        // Its name is covetpg's own, a constant prefix and hex digits.
+        String staging = "covetpg_upsert_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        String list = String.join(", ", target.columns());
+        ddl(session, "CREATE TEMP TABLE " + staging + " ON COMMIT DROP AS SELECT " + list + " FROM " + target.table() + " WITH NO DATA",
+                "creating the upsert's staging table");
+        long copied = copyIn(exchange, session, target, staging);
+        String insert = "INSERT INTO " + target.table() + " (" + list + ") SELECT " + list + " FROM " + staging
+                + conflict.clause(target.columns());
+        java.util.Map<String, Object> counts = session.query(dev.covet.pg.client.OnConflict.counting(insert), List.of()).rows().get(0);
+        ddl(session, "DROP TABLE " + staging, "dropping the upsert's staging table"); // a route transaction may go on
+        exchange.getMessage().setHeader(CovetPgConstants.INSERTED_COUNT, ((Number) counts.get("inserted")).longValue());
+        exchange.getMessage().setHeader(CovetPgConstants.UPDATED_COUNT, ((Number) counts.get("updated")).longValue());
+        return copied;
+    }
+
+    /**
+     * A statement on the session's connection outside its statement bookkeeping: the staging
+     * table lives and dies inside the transaction, so it must not mark the connection as changed
+     * for good (which would close it instead of lending it again).
+     */
+    private static void ddl(PgSession session, String sql, String what) {
+        session.await(session.connection().query(sql).execute(), what);
+    }
+
+    /** COPY FROM STDIN of the body into {@code into} (the table, or the upsert's staging table; null with sql). */
+    private long copyIn(Exchange exchange, PgSession session, TableColumns target, String into) throws IOException {
         CovetPgEndpoint e = getEndpoint();
         Object body = exchange.getMessage().getBody();
-        TableColumns target = table == null ? null : TableColumns.resolve(session, table, columns);
         String sql = target == null ? e.getSql()
-                : "COPY " + target.table() + " (" + String.join(", ", target.columns()) + ") FROM STDIN (FORMAT " + e.getFormat() + ")";
+                : "COPY " + into + " (" + String.join(", ", target.columns()) + ") FROM STDIN (FORMAT " + e.getFormat() + ")";
         InputStream bytes = encodedBytes(body);
         if (bytes == null && target == null && e.getFormat() == CopyFormat.binary) {
             throw new IllegalArgumentException("covetpg:copy with sql cannot encode rows in binary (it needs the column types): use table and columns");

@@ -54,6 +54,13 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     @UriParam(label = "producer", description = "batch and copy: comma-separated columns of table that each row's values go to, in order (or by name from Map and bean rows)."
                                                 + " copy without columns takes all of the table's columns.")
     private String columns;
+    @UriParam(label = "producer", description = "batch and copy with table: the columns of the unique key (primary key or unique constraint) that makes"
+                                                + " a loaded row one already in the table; with onConflict, the load upserts. Checked as identifiers.")
+    private String conflictColumns;
+    @UriParam(label = "producer", enums = "nothing,update",
+              description = "batch and copy with table: what a row whose key is already in the table does: nothing keeps the row there (with or without"
+                            + " conflictColumns), update sets the loaded columns that are not conflictColumns. Unset: a plain insert, which fails on a duplicate key.")
+    private String onConflict;
     @UriParam(label = "producer", defaultValue = "1000", description = "batch: parameter sets sent per round trip.")
     private int batchSize = 1000;
     @UriParam(label = "producer", defaultValue = "true",
@@ -192,6 +199,12 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     public String getTable() { return table; }
     /** batch: the table to insert into. */
     public void setTable(String table) { this.table = table; }
+    public String getConflictColumns() { return conflictColumns; }
+    /** batch and copy: the unique key's columns for an upsert. */
+    public void setConflictColumns(String conflictColumns) { this.conflictColumns = conflictColumns; }
+    public String getOnConflict() { return onConflict; }
+    /** batch and copy: nothing or update on a duplicate key. */
+    public void setOnConflict(String onConflict) { this.onConflict = onConflict; }
     public String getColumns() { return columns; }
     /** batch: the columns of table. */
     public void setColumns(String columns) { this.columns = columns; }

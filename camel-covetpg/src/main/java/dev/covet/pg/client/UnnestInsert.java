@@ -20,6 +20,9 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
     private final String sql;
     private final List<String> names;
     private final List<ColumnType> types;
+    private final OnConflict conflict;
+    private long inserted;
+    private long updated;
 
     /**
      * @param table   checked SQL text of the table
@@ -28,6 +31,11 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
      * @param types   each column's type
      */
     public UnnestInsert(String table, List<String> columns, List<String> names, List<ColumnType> types) {
+        this(table, columns, names, types, null);
+    }
+
+    /** As above, upserting by {@code conflict} (null for a plain insert). */
+    public UnnestInsert(String table, List<String> columns, List<String> names, List<ColumnType> types, OnConflict conflict) {
         this.names = List.copyOf(names);
         this.types = List.copyOf(types);
         StringBuilder select = new StringBuilder();
@@ -39,8 +47,20 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
             arrays.append(sep).append('$').append(i + 1).append("::text[]");
             aliases.append(sep).append('c').append(i + 1);
         }
-        this.sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT " + select + " FROM unnest(" + arrays
+        String insert = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") SELECT " + select + " FROM unnest(" + arrays
                 + ") AS u(" + aliases + ")";
+        this.conflict = conflict;
+        this.sql = conflict == null ? insert : OnConflict.counting(insert + conflict.clause(columns));
+    }
+
+    /** Rows inserted so far by an upserting load. */
+    public long inserted() {
+        return inserted;
+    }
+
+    /** Rows updated so far by an upserting load ({@code onConflict=update}). */
+    public long updated() {
+        return updated;
     }
 
     public String sql() {
@@ -61,7 +81,15 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
                 }
             }
         }
-        return session.executeChunk(sql, Arrays.asList((Object[]) arrays));
+        if (conflict == null) {
+            return session.executeChunk(sql, Arrays.asList((Object[]) arrays));
+        }
+        java.util.Map<String, Object> counts = session.query(sql, Arrays.asList((Object[]) arrays)).rows().get(0);
+        long in = ((Number) counts.get("inserted")).longValue();
+        long up = ((Number) counts.get("updated")).longValue();
+        inserted += in;
+        updated += up;
+        return in + up;
     }
 
     @Override

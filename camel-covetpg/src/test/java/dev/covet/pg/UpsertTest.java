@@ -1,0 +1,174 @@
+package dev.covet.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.covet.pg.client.CovetPgException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upserting loads: covetpg:batch and covetpg:copy with table, conflictColumns and onConflict. Each
+ * case checks the rows in the table against what the load should have left, and the counts.
+ */
+class UpsertTest extends CovetPgTestSupport {
+
+    private String stock;
+    private CamelContext context;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        stock = table("stock");
+        db.execute("CREATE TABLE " + stock + " (sku text PRIMARY KEY, qty int NOT NULL CHECK (qty >= 0), note varchar(8),"
+                        + " id bigint GENERATED ALWAYS AS IDENTITY)",
+                "INSERT INTO " + stock + " (sku, qty, note) VALUES ('a', 1, 'old'), ('b', 2, 'old')");
+        context = startContext(c -> c.setMaxPoolSize(1));
+    }
+
+    private Map<String, String> contents() {
+        Map<String, String> rows = new java.util.TreeMap<>();
+        db.query("SELECT sku, qty, note FROM " + stock).forEach(r -> rows.put((String) r.get("sku"), r.get("qty") + "/" + r.get("note")));
+        return rows;
+    }
+
+    private static List<List<Object>> rows(Object... skuQtyNote) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i < skuQtyNote.length; i += 3) {
+            rows.add(java.util.Arrays.asList(skuQtyNote[i], skuQtyNote[i + 1], skuQtyNote[i + 2]));
+        }
+        return rows;
+    }
+
+    /** @param operation batch or copy, optionally followed by more options ({@code copy&format=binary}) */
+    private String uri(String operation, String options) {
+        String[] parts = operation.split("&", 2);
+        return "covetpg:" + parts[0] + "?table=" + stock + "&columns=sku,qty,note&" + options + (parts.length > 1 ? "&" + parts[1] : "");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "copy", "copy&format=binary", "copy&format=csv"})
+    void onConflictUpdateSetsTheOtherColumnsAndCountsInsertsAndUpdates(String operation) {
+        Exchange out = send(context, uri(operation, "conflictColumns=sku&onConflict=update"), rows("a", 10, "new", "c", 3, "new", "d", 4, null));
+        assertThat(out.getException()).isNull();
+        assertThat(contents()).containsExactly(Map.entry("a", "10/new"), Map.entry("b", "2/old"), Map.entry("c", "3/new"), Map.entry("d", "4/null"));
+        assertThat(out.getMessage().getHeader(CovetPgConstants.INSERTED_COUNT)).isEqualTo(2L);
+        assertThat(out.getMessage().getHeader(CovetPgConstants.UPDATED_COUNT)).isEqualTo(1L);
+        assertThat(db.queryValue("SELECT count(*) FROM pg_class WHERE relname LIKE 'covetpg_upsert_%'")).as("no staging table is left").isEqualTo(0L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "copy", "copy&format=binary"})
+    void onConflictNothingKeepsTheRowsThatAreThere(String operation) {
+        Exchange out = send(context, uri(operation, "conflictColumns=sku&onConflict=nothing"), rows("a", 10, "new", "c", 3, "new"));
+        assertThat(out.getException()).isNull();
+        assertThat(contents()).containsExactly(Map.entry("a", "1/old"), Map.entry("b", "2/old"), Map.entry("c", "3/new"));
+        assertThat(out.getMessage().getHeader(CovetPgConstants.INSERTED_COUNT)).isEqualTo(1L);
+        assertThat(out.getMessage().getHeader(CovetPgConstants.UPDATED_COUNT)).isEqualTo(0L);
+    }
+
+    @Test
+    void onConflictNothingWithoutConflictColumnsSkipsAnyConflict() {
+        Exchange out = send(context, uri("batch", "onConflict=nothing"), rows("a", 10, "new", "e", 5, "new"));
+        assertThat(out.getException()).isNull();
+        assertThat(contents()).containsEntry("a", "1/old").containsEntry("e", "5/new");
+        assertThat(out.getMessage().getHeader(CovetPgConstants.INSERTED_COUNT)).isEqualTo(1L);
+    }
+
+    /** A row the table refuses (a CHECK, a value too long for varchar(8)) fails the load, and the table is as it was. */
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "copy", "copy&format=binary"})
+    void aRowTheTableRefusesLeavesTheTableAsItWas(String operation) {
+        Map<String, String> before = contents();
+        Exchange negative = send(context, uri(operation, "conflictColumns=sku&onConflict=update"), rows("a", 10, "new", "c", -1, "new"));
+        assertThat(negative.getException()).isInstanceOf(CovetPgException.class);
+        assertThat(((CovetPgException) negative.getException()).getSqlState()).isEqualTo("23514");
+        Exchange tooLong = send(context, uri(operation, "conflictColumns=sku&onConflict=update"), rows("a", 10, "far too long", "c", 3, "x"));
+        assertThat(tooLong.getException()).isInstanceOf(CovetPgException.class);
+        assertThat(((CovetPgException) tooLong.getException()).getSqlState()).isEqualTo("22001");
+        assertThat(contents()).isEqualTo(before);
+        // the pool's one connection is fine afterwards
+        assertThat(send(context, uri(operation, "conflictColumns=sku&onConflict=update"), rows("z", 1, "ok")).getException()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "copy"})
+    void oneKeyTwiceInOneLoadIsTheServersErrorAndChangesNothing(String operation) {
+        Map<String, String> before = contents();
+        Exchange out = send(context, uri(operation, "conflictColumns=sku&onConflict=update"), rows("c", 1, "x", "c", 2, "y"));
+        assertThat(((CovetPgException) out.getException()).getSqlState()).isEqualTo("21000"); // "cannot affect row a second time"
+        assertThat(contents()).isEqualTo(before);
+    }
+
+    @Test
+    void theConnectionIsLentAgainAfterAnUpsertingCopy() {
+        // the pool has one connection: a staging table that marked it as changed would have it
+        // closed after each load and a new backend opened for the next
+        String pid = "covetpg:query?outputType=SelectValue&sql=SELECT pg_backend_pid()";
+        Object before = send(context, pid, null).getMessage().getBody();
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(context, uri("copy", "conflictColumns=sku&onConflict=update"), rows("a", i, "n")).getException()).isNull();
+        }
+        assertThat(send(context, pid, null).getMessage().getBody()).isEqualTo(before);
+        assertThat(contents()).containsEntry("a", "4/n");
+    }
+
+    @Test
+    void insideARouteTransactionTheUpsertRollsBackWithIt() throws Exception {
+        CamelContext tx = newContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:load").transacted("covetpgTx")
+                        .to(uri("copy", "conflictColumns=sku&onConflict=update"))
+                        .to(uri("batch", "conflictColumns=sku&onConflict=update"))
+                        .throwException(new IllegalStateException("a later step fails"));
+            }
+        });
+        tx.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
+        tx.start();
+        Map<String, String> before = contents();
+        Exchange out = send(tx, "direct:load", rows("a", 7, "tx", "q", 1, "tx"));
+        assertThat(out.getException()).hasMessageContaining("a later step fails");
+        assertThat(contents()).isEqualTo(before);
+    }
+
+    @Test
+    void aYamlRouteUpserts() throws Exception {
+        CamelContext yaml = newContext(c -> { });
+        java.util.Properties props = new java.util.Properties();
+        props.put("upsert.table", stock);
+        yaml.getPropertiesComponent().setInitialProperties(props);
+        org.apache.camel.support.PluginHelper.getRoutesLoader(yaml).loadRoutes(
+                org.apache.camel.support.PluginHelper.getResourceLoader(yaml).resolveResource("classpath:routes/covetpg-upsert.camel.yaml"));
+        yaml.start();
+        Exchange out = send(yaml, "direct:yaml-upsert", List.of(Map.of("sku", "b", "qty", 20, "note", "yaml"), Map.of("sku", "y", "qty", 1, "note", "yaml")));
+        assertThat(out.getException()).isNull();
+        assertThat(contents()).containsEntry("b", "20/yaml").containsEntry("y", "1/yaml").containsEntry("a", "1/old");
+        assertThat(out.getMessage().getHeader(CovetPgConstants.UPDATED_COUNT)).isEqualTo(1L);
+    }
+
+    @Test
+    void badOptionsFailAtStartNamingThem() {
+        for (String[] bad : new String[][] {
+                {uri("batch", "conflictColumns=sku"), "onConflict"},
+                {uri("batch", "onConflict=replace"), "Invalid onConflict 'replace'"},
+                {uri("copy", "onConflict=update"), "conflictColumns"},
+                {uri("batch", "conflictColumns=sku;drop&onConflict=update"), "conflictColumns"},
+                {"covetpg:batch?sql=INSERT INTO " + stock + " (sku, qty) VALUES ($1, $2)&conflictColumns=sku&onConflict=update", "ON CONFLICT"},
+                {"covetpg:copy?table=" + stock + "&direction=out&onConflict=nothing", "direction=in"}}) {
+            Throwable root = org.assertj.core.api.Assertions.catchThrowable(() -> send(context, bad[0], rows("a", 1, "x")));
+            assertThat(root).as(bad[0]).isNotNull();
+            while (root.getCause() != null && !(root instanceof IllegalArgumentException)) {
+                root = root.getCause();
+            }
+            assertThat(root).as(bad[0]).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad[1]);
+        }
+        assertThat(contents()).containsExactly(Map.entry("a", "1/old"), Map.entry("b", "2/old"));
+    }
+}
