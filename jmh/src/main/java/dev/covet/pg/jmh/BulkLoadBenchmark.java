@@ -90,6 +90,10 @@ public class BulkLoadBenchmark {
     static final String COPY_BINARY_URI = "covetpg:copy?table=" + TABLE + "&columns=id,v&format=binary";
     static final String BATCH_UNNEST_URI = "covetpg:batch?table=" + TABLE + "&columns=id,v&batchSize=" + BATCH_SIZE;
     static final String BATCH_SQL_URI = "covetpg:batch?batchSize=" + BATCH_SIZE + "&sql=" + INSERT_SQL;
+    /** The same columns with a primary key, for the upserting load and the plain COPY it is compared with. */
+    static final String KEYED_TABLE = "covetpg_bulk_keyed";
+    static final String COPY_KEYED_URI = "covetpg:copy?table=" + KEYED_TABLE + "&columns=id,v&format=text";
+    static final String COPY_UPSERT_URI = COPY_KEYED_URI + "&conflictColumns=id&onConflict=update";
 
     /** Rows per COPY load; the batch contenders load a tenth of it. */
     @Param("" + COPY_ROWS)
@@ -115,8 +119,9 @@ public class BulkLoadBenchmark {
     public void setUp() throws Exception {
         db = TestDatabase.shared();
         batchRows = copyRows / 10;
-        db.execute("DROP TABLE IF EXISTS " + TABLE,
-                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (id int, v int)");
+        db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + KEYED_TABLE,
+                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (id int, v int)",
+                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + KEYED_TABLE + " (id int PRIMARY KEY, v int)");
 
         CovetPgComponent covetpg = Contenders.covetpg(db, 1, 2);
         camel = new DefaultCamelContext();
@@ -148,7 +153,7 @@ public class BulkLoadBenchmark {
     @Setup(Level.Iteration)
     public void emptyTable() throws SQLException {
         try (Statement st = jdbc.createStatement()) {
-            st.execute("TRUNCATE " + TABLE);
+            st.execute("TRUNCATE " + TABLE + ", " + KEYED_TABLE);
             try {
                 // start every load with a clean WAL state, so a checkpoint does not land in one contender only
                 st.execute("CHECKPOINT");
@@ -161,7 +166,8 @@ public class BulkLoadBenchmark {
 
     @TearDown(Level.Iteration)
     public void checkRowCount() {
-        Object count = db.queryValue("SELECT count(*) FROM " + TABLE);
+        // each contender loads one of the two tables
+        Object count = db.queryValue("SELECT (SELECT count(*) FROM " + TABLE + ") + (SELECT count(*) FROM " + KEYED_TABLE + ")");
         if (expectedRows >= 0 && ((Number) count).intValue() != expectedRows) {
             throw new IllegalStateException("the table holds " + count + " rows after the load, expected " + expectedRows);
         }
@@ -180,7 +186,7 @@ public class BulkLoadBenchmark {
         if (textFile != null) {
             Files.deleteIfExists(textFile);
         }
-        db.execute("DROP TABLE IF EXISTS " + TABLE);
+        db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + KEYED_TABLE);
     }
 
     // ---- COPY, 1,000,000 rows ----
@@ -193,6 +199,18 @@ public class BulkLoadBenchmark {
     @Benchmark
     public Object copyBinaryRows() {
         return covetpgCopy(COPY_BINARY_URI, TestRows.lists(copyRows));
+    }
+
+    /** A plain COPY into the keyed table: what {@link #copyTextRowsUpsert} is compared with. */
+    @Benchmark
+    public Object copyTextRowsKeyed() {
+        return covetpgCopy(COPY_KEYED_URI, TestRows.lists(copyRows));
+    }
+
+    /** An upserting COPY of new rows (staging table, then INSERT ... ON CONFLICT DO UPDATE) into the keyed table. */
+    @Benchmark
+    public Object copyTextRowsUpsert() {
+        return covetpgCopy(COPY_UPSERT_URI, TestRows.lists(copyRows));
     }
 
     @Benchmark
