@@ -59,6 +59,18 @@ public abstract class CovetPgTestSupport {
         return context.getComponent("covetpg", CovetPgComponent.class);
     }
 
+    /**
+     * Loads a route file of the test classpath ({@code routes/<name>}) into a context not started
+     * yet, with {@code property} and {@code value} as its one property placeholder.
+     */
+    protected static void loadRoutes(CamelContext context, String name, String property, String value) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put(property, value);
+        context.getPropertiesComponent().setInitialProperties(props);
+        org.apache.camel.support.PluginHelper.getRoutesLoader(context).loadRoutes(
+                org.apache.camel.support.PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/" + name));
+    }
+
     /** A table name unique to the calling test, so tests never see each other's rows. */
     protected static String table(String prefix) {
         return prefix + "_" + Long.toHexString(System.nanoTime());

@@ -8,14 +8,12 @@ import dev.covet.pg.tx.IsolationLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -281,11 +279,7 @@ class TransactionTest extends CovetPgTestSupport {
     void aYamlRouteUsesTheSamePolicy() throws Exception {
         CamelContext context = newContext(c -> c.setMaxPoolSize(1));
         context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
-        Properties props = new Properties();
-        props.put("tx.table", ledger);
-        context.getPropertiesComponent().setInitialProperties(props);
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/covetpg-transacted.camel.yaml"));
+        loadRoutes(context, "covetpg-transacted.camel.yaml", "tx.table", ledger);
         context.start();
         Exchange failed = context.createProducerTemplate().send("direct:yaml-transfer", e -> {
             e.getMessage().setHeader("id", 7);

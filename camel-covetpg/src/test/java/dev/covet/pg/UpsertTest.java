@@ -141,11 +141,7 @@ class UpsertTest extends CovetPgTestSupport {
     @Test
     void aYamlRouteUpserts() throws Exception {
         CamelContext yaml = newContext(c -> { });
-        java.util.Properties props = new java.util.Properties();
-        props.put("upsert.table", stock);
-        yaml.getPropertiesComponent().setInitialProperties(props);
-        org.apache.camel.support.PluginHelper.getRoutesLoader(yaml).loadRoutes(
-                org.apache.camel.support.PluginHelper.getResourceLoader(yaml).resolveResource("classpath:routes/covetpg-upsert.camel.yaml"));
+        loadRoutes(yaml, "covetpg-upsert.camel.yaml", "upsert.table", stock);
         yaml.start();
         Exchange out = send(yaml, "direct:yaml-upsert", List.of(Map.of("sku", "b", "qty", 20, "note", "yaml"), Map.of("sku", "y", "qty", 1, "note", "yaml")));
         assertThat(out.getException()).isNull();

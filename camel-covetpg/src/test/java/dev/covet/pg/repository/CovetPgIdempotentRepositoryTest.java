@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.covet.pg.CovetPgTestSupport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,11 +166,7 @@ class CovetPgIdempotentRepositoryTest extends CovetPgTestSupport {
     @Test
     void aYamlRouteDeclaresTheRepositoryAsABean() throws Exception {
         CamelContext context = newContext(c -> { });
-        Properties props = new Properties();
-        props.put("orders.table", table);
-        context.getPropertiesComponent().setInitialProperties(props);
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/covetpg-idempotent.camel.yaml"));
+        loadRoutes(context, "covetpg-idempotent.camel.yaml", "orders.table", table);
         context.start();
         for (String id : List.of("y-1", "y-1", "y-2")) {
             template(context).sendBodyAndHeader("direct:yaml-orders", id, "orderId", id);
