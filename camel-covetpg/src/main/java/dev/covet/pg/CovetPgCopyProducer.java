@@ -42,6 +42,8 @@ public class CovetPgCopyProducer extends BulkProducer {
     private String table;
     private List<String> columns;
     private RowValues rows;
+    /** The upserting COPY's staging table, a temporary table of the load's transaction. */
+    static final String STAGING_TABLE = "covetpg_upsert_staging";
     /** The upsert of a table load; null for a plain COPY. */
     private dev.covet.pg.client.OnConflict conflict;
     private volatile boolean supportChecked;
@@ -151,13 +153,15 @@ public class CovetPgCopyProducer extends BulkProducer {
         }
         // An upsert: COPY into a staging table of the same columns and types, then one INSERT ... SELECT
         // ... ON CONFLICT, all in the load's transaction (which drops the staging table when it ends).
-        // Its name is covetpg's own, a constant prefix and hex digits.
-        String staging = "covetpg_upsert_" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        // One name, covetpg's own: a session runs one COPY at a time, and the INSERT's text stays the
+        // same from load to load, so its prepared statement is cached once, not once per load.
+        String staging = STAGING_TABLE;
         String list = String.join(", ", target.columns());
         ddl(session, "CREATE TEMP TABLE " + staging + " ON COMMIT DROP AS SELECT " + list + " FROM " + target.table() + " WITH NO DATA",
                 "creating the upsert's staging table");
         long copied = copyIn(exchange, session, target, staging);
-        String insert = "INSERT INTO " + target.table() + " (" + list + ") SELECT " + list + " FROM " + staging
+        // OVERRIDING SYSTEM VALUE: COPY writes the values given for an identity column, and so does the upsert
+        String insert = "INSERT INTO " + target.table() + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list + " FROM " + staging
                 + conflict.clause(target.columns());
         java.util.Map<String, Object> counts = session.query(dev.covet.pg.client.OnConflict.counting(insert), List.of()).rows().get(0);
         ddl(session, "DROP TABLE " + staging, "dropping the upsert's staging table"); // a route transaction may go on

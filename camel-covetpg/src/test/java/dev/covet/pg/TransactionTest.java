@@ -137,6 +137,30 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
     }
 
+    /**
+     * A statement whose commandTimeout runs out while the BEGIN is still on its way fails, and must
+     * never be sent later: the exchange's ROLLBACK is queued behind the BEGIN, and a statement sent
+     * after it would run and commit on its own (found by review; it wrote the row before the fix).
+     */
+    @Test
+    void aStatementThatTimedOutWaitingForItsBeginIsNeverSent() throws Exception {
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        dev.covet.pg.client.PgClient client = covetpg(context).client();
+        dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 200L, null);
+        // a BEGIN whose answer takes a second (two statements in one simple query)
+        dev.covet.pg.client.PgSession session = client.openTransaction("BEGIN; SELECT pg_sleep(1)", 10_000);
+        Throwable timedOut = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
+                + " (id, note) VALUES (1, 'late')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertThat(timedOut).hasCauseInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
+        session.rollbackAsync().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        session.close();
+        Thread.sleep(1500); // past the BEGIN's answer
+        assertThat(rows()).as("the statement was not sent after the rollback").isZero();
+        assertThat(context.createProducerTemplate().requestBody("covetpg:query?outputType=SelectValue&sql=SELECT 1", (Object) null))
+                .as("the connection is fine for the next borrower").isEqualTo(1);
+        assertThat(rows()).isZero();
+    }
+
     @Test
     void aTransactedBlockWithoutCovetpgStepsCommitsBehindItsBeginAndGivesTheConnectionBack() throws Exception {
         CamelContext context = start(1, new RouteBuilder() {

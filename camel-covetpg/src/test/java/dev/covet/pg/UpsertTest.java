@@ -97,6 +97,19 @@ class UpsertTest extends CovetPgTestSupport {
         assertThat(send(context, uri(operation, "conflictColumns=sku&onConflict=update"), rows("z", 1, "ok")).getException()).isNull();
     }
 
+    /** Without columns a COPY writes every column, an identity one included; so does its upsert (found by review). */
+    @Test
+    void anUpsertingCopyWithoutColumnsWritesTheIdentityColumnAsAPlainCopyDoes() {
+        Exchange plain = send(context, "covetpg:copy?table=" + stock, List.of(java.util.Arrays.asList("p", 1, "x", 100L)));
+        assertThat(plain.getException()).isNull();
+        Exchange upsert = send(context, "covetpg:copy?table=" + stock + "&conflictColumns=sku&onConflict=nothing",
+                List.of(java.util.Arrays.asList("q", 2, "y", 101L), java.util.Arrays.asList("p", 9, "z", 102L)));
+        assertThat(upsert.getException()).isNull();
+        assertThat(db.queryValue("SELECT id FROM " + stock + " WHERE sku = 'q'")).isEqualTo(101L);
+        assertThat(contents()).containsEntry("p", "1/x").containsEntry("q", "2/y");
+        assertThat(upsert.getMessage().getHeader(CovetPgConstants.INSERTED_COUNT)).isEqualTo(1L);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"batch", "copy"})
     void oneKeyTwiceInOneLoadIsTheServersErrorAndChangesNothing(String operation) {

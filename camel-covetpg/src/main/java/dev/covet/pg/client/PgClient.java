@@ -170,8 +170,11 @@ public final class PgClient {
         };
         if (session != null) {
             held.set(session.lease());
-            // the transaction's BEGIN may still be on its way: nothing runs on the connection unless it began
-            session.ready().compose(v -> statement.apply(session.lease())).onComplete(ar -> {
+            // The transaction's BEGIN may still be on its way: nothing runs on the connection unless it
+            // began, nor once the statement's time ran out meanwhile: the exchange has failed, its
+            // ROLLBACK is queued behind the BEGIN, and a statement sent after it would commit on its own.
+            session.ready().compose(v -> result.future().isComplete() ? Future.<QueryResult>failedFuture("not sent: the operation ended")
+                    : statement.apply(session.lease())).onComplete(ar -> {
                 if (ar.succeeded()) {
                     result.tryComplete(ar.result());
                 } else {
@@ -440,7 +443,13 @@ public final class PgClient {
      */
     <T> Future<T> onEventLoop(java.util.function.Supplier<Future<T>> work) {
         Promise<T> moved = Promise.promise();
-        home.runOnContext(v -> work.get().onComplete(moved));
+        home.runOnContext(v -> {
+            try {
+                work.get().onComplete(moved);
+            } catch (RuntimeException | Error e) {
+                moved.tryFail(e); // else the caller's future would never complete, and nothing would time it out
+            }
+        });
         return moved.future();
     }
 
