@@ -9,7 +9,7 @@ import java.util.Set;
  * Whether a statement may change its connection's session in a way that outlives it, so that the
  * next borrower of the pooled connection would inherit it: a session-level {@code SET} or
  * {@code RESET}, {@code SET ROLE}/{@code SESSION AUTHORIZATION}, {@code LISTEN}, {@code PREPARE},
- * {@code DECLARE}, {@code DISCARD}, {@code LOAD}, a temporary table, or a call to
+ * {@code DECLARE}, {@code DISCARD}, {@code LOAD}, a temporary table (not one made ON COMMIT DROP), or a call to
  * {@code set_config} or a session-level advisory lock. Such a connection is closed instead of
  * going back to the pool.
  *
@@ -93,10 +93,29 @@ public final class SessionChanges {
             String w = words.get(k);
             if (w.equals("temp") || w.equals("temporary")) {
                 String before = words.get(k - 1);
-                if (before.equals("create") || before.equals("into")
-                        || (k >= 2 && words.get(k - 2).equals("create") && (before.equals("local") || before.equals("global")))) {
+                if (before.equals("into")) {
                     return true;
                 }
+                if (before.equals("create") || (k >= 2 && words.get(k - 2).equals("create") && (before.equals("local") || before.equals("global")))) {
+                    return !dropsOnCommit(words, k);
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the CREATE TEMP whose TEMP is at {@code temp} says ON COMMIT DROP before its query
+     * (AS, SELECT): such a table ends with its transaction, as a statement's own effects do.
+     */
+    private static boolean dropsOnCommit(List<String> words, int temp) {
+        for (int k = temp + 1; k + 2 < words.size(); k++) {
+            String w = words.get(k);
+            if (w.equals("as") || w.equals("select")) {
+                return false;
+            }
+            if (w.equals("on") && words.get(k + 1).equals("commit") && words.get(k + 2).equals("drop")) {
+                return true;
             }
         }
         return false;
