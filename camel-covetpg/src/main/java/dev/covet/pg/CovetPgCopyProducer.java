@@ -157,26 +157,19 @@ public class CovetPgCopyProducer extends BulkProducer {
         // same from load to load, so its prepared statement is cached once, not once per load.
         String staging = STAGING_TABLE;
         String list = String.join(", ", target.columns());
-        ddl(session, "CREATE TEMP TABLE " + staging + " ON COMMIT DROP AS SELECT " + list + " FROM " + target.table() + " WITH NO DATA",
-                "creating the upsert's staging table");
+        // ON COMMIT DROP: it ends with the transaction, so the connection is lent again afterwards (SessionChanges)
+        session.query("CREATE TEMP TABLE " + staging + " ON COMMIT DROP AS SELECT " + list + " FROM " + target.table() + " WITH NO DATA",
+                List.of());
         long copied = copyIn(exchange, session, target, staging);
         // OVERRIDING SYSTEM VALUE: COPY writes the values given for an identity column, and so does the upsert
         String insert = "INSERT INTO " + target.table() + " (" + list + ") OVERRIDING SYSTEM VALUE SELECT " + list + " FROM " + staging
                 + conflict.clause(target.columns());
-        java.util.Map<String, Object> counts = session.query(dev.covet.pg.client.OnConflict.counting(insert), List.of()).rows().get(0);
-        ddl(session, "DROP TABLE " + staging, "dropping the upsert's staging table"); // a route transaction may go on
-        exchange.getMessage().setHeader(CovetPgConstants.INSERTED_COUNT, ((Number) counts.get("inserted")).longValue());
-        exchange.getMessage().setHeader(CovetPgConstants.UPDATED_COUNT, ((Number) counts.get("updated")).longValue());
+        dev.covet.pg.client.OnConflict.Written written = dev.covet.pg.client.OnConflict.run(session,
+                dev.covet.pg.client.OnConflict.counting(insert), List.of());
+        session.query("DROP TABLE " + staging, List.of()); // a route transaction may go on
+        exchange.getMessage().setHeader(CovetPgConstants.INSERTED_COUNT, written.inserted());
+        exchange.getMessage().setHeader(CovetPgConstants.UPDATED_COUNT, written.updated());
         return copied;
-    }
-
-    /**
-     * A statement on the session's connection outside its statement bookkeeping: the staging
-     * table lives and dies inside the transaction, so it must not mark the connection as changed
-     * for good (which would close it instead of lending it again).
-     */
-    private static void ddl(PgSession session, String sql, String what) {
-        session.await(session.connection().query(sql).execute(), what);
     }
 
     /** COPY FROM STDIN of the body into {@code into} (the table, or the upsert's staging table; null with sql). */

@@ -69,4 +69,14 @@ public record OnConflict(List<String> target, boolean update) {
         return "WITH written AS (" + insert + " RETURNING (xmax = 0) AS inserted)"
                 + " SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated FROM written";
     }
+
+    /** What an upsert wrote. */
+    public record Written(long inserted, long updated) {
+    }
+
+    /** Runs a {@link #counting} statement on the session and reads its one row. */
+    public static Written run(PgSession session, String counting, List<?> params) {
+        java.util.Map<String, Object> row = session.query(counting, params).rows().get(0);
+        return new Written(((Number) row.get("inserted")).longValue(), ((Number) row.get("updated")).longValue());
+    }
 }

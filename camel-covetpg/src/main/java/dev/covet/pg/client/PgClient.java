@@ -163,7 +163,7 @@ public final class PgClient {
                 lease.drop(); // its next borrower must not inherit a SET, a role, a lock, a LISTEN
             }
             lease.started();
-            Future<RowSet<Row>> executed = timed("query", options.origin(), sql,
+            Future<RowSet<Row>> executed = reports.timed("query", options.origin(), sql,
                     () -> execute(lease.connection(), sql, bound, options, autocommit));
             executed.onComplete(ar -> lease.ended(ar.cause()));
             return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
@@ -235,7 +235,7 @@ public final class PgClient {
                             // for the cursor's fetches only: its close sets the transaction's default back
                             connection.query(ownLimit).execute();
                         }
-                        return timed("cursor open", origin, sql, () -> connection.prepare(sql));
+                        return reports.timed("cursor open", origin, sql, () -> connection.prepare(sql));
                     })
                     .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, session.lease()::abandon,
                             commit -> ownLimit != null ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute() : Future.succeededFuture()))
@@ -245,7 +245,7 @@ public final class PgClient {
         java.util.function.Function<Lease, Future<RowCursor>> open = lease -> lease.connection().begin()
                 // the transaction is the cursor's own: a limit of its own ends with it
                 .compose(tx -> (ownLimit != null ? lease.connection().query(ownLimit).execute() : Future.succeededFuture()).map(tx))
-                .compose(tx -> timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
+                .compose(tx -> reports.timed("cursor open", origin, sql, () -> lease.connection().prepare(sql))
                         .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, lease::abandon,
                                 // the cursor's own transaction and connection end with it
                                 commit -> (commit ? tx.commit() : tx.rollback()).eventually(v -> lease.release())))
@@ -278,7 +278,7 @@ public final class PgClient {
     }
 
     private Future<Long> batchOn(Lease lease, String sql, List<BoundParameters> tuples, String origin) {
-        return timed("batch", origin, sql,
+        return reports.timed("batch", origin, sql,
                 () -> Statements.executeBatch(lease.connection(), sql, tuples, true))
                 .eventually(v -> lease.release())
                 .map(rows -> {
@@ -532,10 +532,6 @@ public final class PgClient {
         }
         return cluster.ask(server, "SELECT 1", timeoutMillis, "checking the connection")
                 .map(answer -> java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    private <T> Future<T> timed(String operation, String origin, String sql, java.util.function.Supplier<Future<T>> statement) {
-        return reports.timed(operation, origin, sql, statement);
     }
 
     /** Reports a statement run outside this client (a session's, a COPY) to the slow-query log and the listener. */

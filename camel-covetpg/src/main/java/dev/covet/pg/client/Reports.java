@@ -74,11 +74,7 @@ final class Reports {
      * @param detail what was being done, for the log ("while ...")
      */
     void retried(String operation, Throwable cause, Retry.Kind kind, Object server, int retry, long waitMillis, String detail) {
-        retries.incrementAndGet();
-        OperationListener l = listener;
-        if (l != null) {
-            l.retried(operation, Retry.reason(cause, kind));
-        }
+        count(operation, cause, kind);
         if (kind == Retry.Kind.NOT_SENT) {
             RETRY_LOG.debug("Replacing a closed connection to {} while {}", server == null ? "" : server, detail);
         } else if (kind != Retry.Kind.TO_PRIMARY) {
@@ -88,12 +84,16 @@ final class Reports {
 
     /** A bulk operation (batch, copy) run again from its start by its producer, after {@code cause}. */
     void bulkRetried(String operation, Throwable cause, int retry, long waitMillis) {
+        count(operation, cause, Retry.classify(cause, false, true));
+        RETRY_LOG.info("Retry {} of {} in {} ms of covetpg:{}, after: {}", retry, maxRetries, waitMillis, operation, cause.getMessage());
+    }
+
+    private void count(String operation, Throwable cause, Retry.Kind kind) {
         retries.incrementAndGet();
         OperationListener l = listener;
         if (l != null) {
-            l.retried(operation, Retry.reason(cause, Retry.classify(cause, false, true)));
+            l.retried(operation, Retry.reason(cause, kind));
         }
-        RETRY_LOG.info("Retry {} of {} in {} ms of covetpg:{}, after: {}", retry, maxRetries, waitMillis, operation, cause.getMessage());
     }
 
     /** A replica refused {@code what} as a write; warned about once per statement. */

@@ -84,12 +84,10 @@ public final class UnnestInsert implements BatchLoader.ChunkStatement {
         if (conflict == null) {
             return session.executeChunk(sql, Arrays.asList((Object[]) arrays));
         }
-        java.util.Map<String, Object> counts = session.query(sql, Arrays.asList((Object[]) arrays)).rows().get(0);
-        long in = ((Number) counts.get("inserted")).longValue();
-        long up = ((Number) counts.get("updated")).longValue();
-        inserted += in;
-        updated += up;
-        return in + up;
+        OnConflict.Written written = OnConflict.run(session, sql, Arrays.asList((Object[]) arrays));
+        inserted += written.inserted();
+        updated += written.updated();
+        return written.inserted() + written.updated();
     }
 
     @Override
