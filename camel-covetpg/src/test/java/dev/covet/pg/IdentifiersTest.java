@@ -32,6 +32,11 @@ class IdentifiersTest {
                     .hasMessageContaining("Invalid table");
         }
         assertThatThrownBy(() -> Identifiers.columns("id,id", "columns")).hasMessageContaining("named twice");
+        // the same name as the server sees it: unquoted names fold to lower case
+        assertThatThrownBy(() -> Identifiers.names("Orders,orders", "channel")).hasMessageContaining("Invalid channel")
+                .hasMessageContaining("named twice");
+        assertThatThrownBy(() -> Identifiers.names("Orders,\"orders\"", "channel")).hasMessageContaining("named twice");
+        assertThat(Identifiers.names(" a , \"A\" ,b", "channel")).containsExactly("a", "\"A\"", "b");
         assertThatThrownBy(() -> Identifiers.columns("id,,name", "columns")).hasMessageContaining("empty name");
         assertThatThrownBy(() -> Identifiers.table("select", "table")).hasMessageContaining("reserved word")
                 .hasMessageContaining("\"select\"");

@@ -55,16 +55,27 @@ public final class Identifiers {
 
     /** A comma-separated list of column names, each checked; at least one. */
     public static List<String> columns(String list, String option) {
+        return names(list, option);
+    }
+
+    /** A comma-separated list of names (columns, LISTEN channels), each checked, none twice; at least one. */
+    public static List<String> names(String list, String option) {
         List<String> parts = split(require(list, option), ',', option);
         List<String> checked = new ArrayList<>(parts.size());
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String part : parts) {
             String column = identifier(part.trim(), option, list);
-            if (checked.contains(column)) {
-                throw invalid(option, list, "column " + column + " is named twice");
+            if (!seen.add(asServerSeesIt(column))) {
+                throw invalid(option, list, "the name " + column + " named twice");
             }
             checked.add(column);
         }
         return checked;
+    }
+
+    /** A checked identifier as the server names it: a quoted one as it is inside, an unquoted one folded to lower case. */
+    private static String asServerSeesIt(String identifier) {
+        return identifier.startsWith("\"") ? identifier.substring(1, identifier.length() - 1) : identifier.toLowerCase(Locale.ROOT);
     }
 
     /** One identifier, unquoted or double-quoted, as SQL text. */
