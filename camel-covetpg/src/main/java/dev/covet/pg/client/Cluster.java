@@ -171,9 +171,21 @@ final class Cluster {
 
     /** A connection of its own to one server, checked against the settings' {@link AuthRequirements} as the pool's are. */
     private Future<SqlConnection> connect(ClientSettings server) {
+        return connect(server, null);
+    }
+
+    /** As above; {@code onClose} (null for nothing) runs when the connection closes, whoever closed it. */
+    Future<SqlConnection> connect(ClientSettings server, Runnable onClose) {
         PgConnectOptions options = PgOptionsFactory.connectOptions(server);
-        return driver instanceof GuardedDriver guarded ? guarded.connect(vertx, options)
-                : PgConnection.connect(vertx, options).map(c -> c);
+        if (driver instanceof GuardedDriver guarded) {
+            return guarded.connect(vertx, options, onClose);
+        }
+        return PgConnection.connect(vertx, options).map(c -> {
+            if (onClose != null) {
+                c.closeHandler(v -> onClose.run());
+            }
+            return c;
+        });
     }
 
     /** The server that takes writes now; fails when none is known (during a failover, say). */

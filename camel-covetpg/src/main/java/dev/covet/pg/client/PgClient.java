@@ -46,6 +46,11 @@ public final class PgClient {
 
     private final java.util.function.Consumer<SqlConnection> onConnect;
 
+    /** The LISTEN connections open now, and what they did since start (counters keep counting after one closes). */
+    private final java.util.Set<ChannelListener> listeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final AtomicLong notifications = new AtomicLong();
+    private final AtomicLong listenerReconnects = new AtomicLong();
+
     public PgClient(Vertx vertx, ClientSettings settings, String name) {
         this(vertx, settings, name, null);
     }
@@ -549,12 +554,70 @@ public final class PgClient {
         reports.setListener(listener);
     }
 
+    /**
+     * A listener for notifications on {@code channels} (checked identifiers), not started yet:
+     * {@link ChannelListener#start} connects. {@code onListeningAgain} runs on an event loop each
+     * time it LISTENs again after a reconnect, and must not block.
+     */
+    public ChannelListener listener(List<String> channels, int maxPending, Runnable onListeningAgain) {
+        ChannelListener listener = new ChannelListener(this, channels, maxPending, onListeningAgain);
+        listeners.add(listener);
+        return listener;
+    }
+
+    /**
+     * A connection of its own to the primary, outside the pool, set up as pooled ones are
+     * (socket options); {@code onClose} runs when it closes, whoever closed it.
+     */
+    Future<SqlConnection> connectToPrimary(Runnable onClose) {
+        Node primary;
+        try {
+            primary = cluster.primary();
+        } catch (CovetPgException e) {
+            return Future.failedFuture(e);
+        }
+        return cluster.connect(primary.settings, onClose).map(connection -> {
+            if (onConnect != null) {
+                onConnect.accept(connection);
+            }
+            return connection;
+        });
+    }
+
+    void removeListener(ChannelListener listener) {
+        listeners.remove(listener);
+    }
+
+    void notified() {
+        notifications.incrementAndGet();
+    }
+
+    void listenerReconnecting() {
+        listenerReconnects.incrementAndGet();
+    }
+
+    /** Every open listener as seen now; empty when there is none. */
+    public List<ListenerState> listenerStates() {
+        return listeners.stream().map(ChannelListener::state).toList();
+    }
+
+    /** Notifications received by this client's listeners since start. */
+    public long totalNotifications() {
+        return notifications.get();
+    }
+
+    /** Attempts of this client's listeners to connect again since start. */
+    public long totalListenerReconnects() {
+        return listenerReconnects.get();
+    }
+
     /** Whether the calling thread is a Vert.x event loop, where nothing may wait. */
     public static boolean onEventLoop() {
         return io.vertx.core.Context.isOnEventLoopThread();
     }
 
     public Future<Void> close() {
+        listeners.forEach(ChannelListener::close); // their consumers close them first; this is for one left behind
         if (poolWarningTimer >= 0) {
             vertx.cancelTimer(poolWarningTimer);
             poolWarningTimer = -1;

@@ -48,12 +48,21 @@ public final class GuardedDriver extends PgDriver {
         return new Factory((VertxInternal) vertx, database);
     }
 
-    /** A connection of its own, outside any pool, guarded the same way; its factory closes with it. */
-    public Future<SqlConnection> connect(Vertx vertx, PgConnectOptions options) {
+    /**
+     * A connection of its own, outside any pool, guarded the same way; its factory closes with it.
+     * The connection's close handler is taken for that: {@code onClose} (null for nothing) runs
+     * after it, whoever closed the connection.
+     */
+    public Future<SqlConnection> connect(Vertx vertx, PgConnectOptions options, Runnable onClose) {
         Factory factory = new Factory((VertxInternal) vertx, () -> Future.succeededFuture(options));
         return factory.connect(vertx.getOrCreateContext())
                 .onFailure(e -> factory.close(Promise.promise()))
-                .onSuccess(c -> c.closeHandler(v -> factory.close(Promise.promise())));
+                .onSuccess(c -> c.closeHandler(v -> {
+                    factory.close(Promise.promise());
+                    if (onClose != null) {
+                        onClose.run();
+                    }
+                }));
     }
 
     private final class Factory extends PgConnectionFactory {
