@@ -35,6 +35,7 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "batchSize": target.setBatchSize(property(camelContext, int.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "channel": target.setChannel(property(camelContext, java.lang.String.class, value)); return true;
         case "chunksize":
         case "chunkSize": target.setChunkSize(property(camelContext, int.class, value)); return true;
         case "columns": target.setColumns(property(camelContext, java.lang.String.class, value)); return true;
@@ -58,6 +59,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxinflightchunks":
         case "maxInflightChunks": target.setMaxInflightChunks(property(camelContext, int.class, value)); return true;
+        case "maxpendingnotifications":
+        case "maxPendingNotifications": target.setMaxPendingNotifications(property(camelContext, int.class, value)); return true;
         case "onconflict":
         case "onConflict": target.setOnConflict(property(camelContext, java.lang.String.class, value)); return true;
         case "onconsume":
@@ -105,6 +108,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "useFixedDelay": target.setUseFixedDelay(property(camelContext, boolean.class, value)); return true;
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": target.setUseMessageBodyForSql(property(camelContext, boolean.class, value)); return true;
+        case "wakeon":
+        case "wakeOn": target.setWakeOn(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -124,6 +129,7 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "batchSize": return int.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "channel": return java.lang.String.class;
         case "chunksize":
         case "chunkSize": return int.class;
         case "columns": return java.lang.String.class;
@@ -147,6 +153,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": return boolean.class;
         case "maxinflightchunks":
         case "maxInflightChunks": return int.class;
+        case "maxpendingnotifications":
+        case "maxPendingNotifications": return int.class;
         case "onconflict":
         case "onConflict": return java.lang.String.class;
         case "onconsume":
@@ -194,6 +202,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "useFixedDelay": return boolean.class;
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": return boolean.class;
+        case "wakeon":
+        case "wakeOn": return java.lang.String.class;
         default: return null;
         }
     }
@@ -214,6 +224,7 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "batchSize": return target.getBatchSize();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "channel": return target.getChannel();
         case "chunksize":
         case "chunkSize": return target.getChunkSize();
         case "columns": return target.getColumns();
@@ -237,6 +248,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxinflightchunks":
         case "maxInflightChunks": return target.getMaxInflightChunks();
+        case "maxpendingnotifications":
+        case "maxPendingNotifications": return target.getMaxPendingNotifications();
         case "onconflict":
         case "onConflict": return target.getOnConflict();
         case "onconsume":
@@ -284,6 +297,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "useFixedDelay": return target.isUseFixedDelay();
         case "usemessagebodyforsql":
         case "useMessageBodyForSql": return target.isUseMessageBodyForSql();
+        case "wakeon":
+        case "wakeOn": return target.getWakeOn();
         default: return null;
         }
     }

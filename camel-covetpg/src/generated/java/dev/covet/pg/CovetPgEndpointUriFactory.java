@@ -24,13 +24,14 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(47);
+        Set<String> props = new HashSet<>(50);
         props.add("allowQueryFromHeader");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
         props.add("backoffMultiplier");
         props.add("batchSize");
         props.add("bridgeErrorHandler");
+        props.add("channel");
         props.add("chunkSize");
         props.add("columns");
         props.add("commandTimeout");
@@ -45,6 +46,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("initialDelay");
         props.add("lazyStartProducer");
         props.add("maxInflightChunks");
+        props.add("maxPendingNotifications");
         props.add("onConflict");
         props.add("onConsume");
         props.add("onConsumeBatchComplete");
@@ -72,6 +74,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("transacted");
         props.add("useFixedDelay");
         props.add("useMessageBodyForSql");
+        props.add("wakeOn");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();
         ENDPOINT_IDENTITY_PROPERTY_NAMES = Collections.emptySet();

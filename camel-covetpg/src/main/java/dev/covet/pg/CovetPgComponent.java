@@ -399,6 +399,12 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
         return c == null ? java.util.List.of() : c.nodeStates();
     }
 
+    /** Every LISTEN connection (covetpg:listen, wakeOn) as seen now; empty when there is none. */
+    public java.util.List<dev.covet.pg.client.ListenerState> getListenerStates() {
+        PgClient c = client;
+        return c == null ? java.util.List.of() : c.listenerStates();
+    }
+
     @ManagedAttribute(description = "Server and database: host:port/database")
     public String getTarget() {
         ClientSettings s = effectiveSettings();

@@ -35,6 +35,18 @@ public final class CovetPgConstants {
     @Metadata(label = "consumer", description = "Whether this exchange carries the poll's last chunk (with splitRows: its last row).", javaType = "boolean")
     public static final String LAST_CHUNK = "CamelCovetPgLastChunk";
 
+    @Metadata(label = "consumer", description = "covetpg:listen: the channel the notification came on, as the server names it.", javaType = "String")
+    public static final String CHANNEL = "CamelCovetPgChannel";
+
+    @Metadata(label = "consumer", description = "covetpg:listen: the process id of the server backend that sent the notification"
+                                                + " (pg_backend_pid() of the notifying session).", javaType = "int")
+    public static final String NOTIFIER_PID = "CamelCovetPgNotifierPid";
+
+    @Metadata(label = "consumer", description = "covetpg:listen: true on the first notification after the listener connected again (a server"
+                                                + " restart, a terminated backend); notifications sent while no connection listened are lost,"
+                                                + " as PostgreSQL keeps none for a listener that is gone. Not set otherwise.", javaType = "boolean")
+    public static final String NOTIFICATIONS_MISSED = "CamelCovetPgNotificationsMissed";
+
     @Metadata(label = "producer", description = "Positional parameters ($1..$n) for the statement, as a List or array. Takes precedence over a List/array body.",
               javaType = "java.util.List")
     public static final String PARAMETERS = "CamelCovetPgParameters";

@@ -1,16 +1,22 @@
 package dev.covet.pg;
 
+import dev.covet.pg.client.ChannelListener;
 import dev.covet.pg.client.ChunkCursor;
 import dev.covet.pg.client.CovetPgException;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
 import dev.covet.pg.client.StatementOptions;
+import dev.covet.pg.sql.Identifiers;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
@@ -28,6 +34,9 @@ import org.apache.camel.support.ScheduledPollConsumer;
  * <p>A failed exchange ends the poll (after {@code onConsumeFailed}); the cursor and its
  * connection are released, and the next poll, after the scheduler's delay and backoff, tries
  * again. Stopping the route lets the chunk in flight finish, then ends the poll the same way.
+ *
+ * <p>With {@code wakeOn}, a notification on one of its channels starts a poll at once, on a
+ * thread of the consumer's own; polls on notification and on delay take turns, never overlap.
  */
 public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAware {
 
@@ -42,6 +51,15 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
     private ParsedSql onConsumeFailed;
     private ParsedSql onConsumeBatchComplete;
     private StatementOptions options;
+
+    /** One poll at a time: the scheduled one or one woken by a notification. */
+    private final ReentrantLock polling = new ReentrantLock();
+    /** With wakeOn: the listener, and the thread that polls when it hears something. */
+    private ChannelListener wakeListener;
+    private ExecutorService waker;
+    private volatile boolean waking;
+    /** Set when the listener LISTENs again after a reconnect: what was written meanwhile was not announced. */
+    private final AtomicBoolean wakeAsked = new AtomicBoolean();
 
     public CovetPgConsumer(CovetPgEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -88,8 +106,73 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
             throw new IllegalArgumentException("onConsume statements run on a second connection while the cursor holds the first:"
                     + " maxPoolSize must be 2 or more (or use skipLocked=true, where they join the chunk's transaction)");
         }
+        if (e.getChannel() != null) {
+            throw new IllegalArgumentException("channel is an option of covetpg:listen; to poll when a notification comes, use wakeOn="
+                    + e.getChannel());
+        }
         shutdownPending = false;
         super.doStart();
+        if (e.getWakeOn() != null) {
+            startWaking(e);
+        }
+    }
+
+    /** Listens on the wakeOn channels and polls at once when something comes, or when the listener is back after a reconnect. */
+    private void startWaking(CovetPgEndpoint e) {
+        List<String> channels = Identifiers.names(e.getWakeOn(), "wakeOn");
+        PgClient client = e.getComponent().client();
+        wakeAsked.set(false);
+        wakeListener = client.listener(channels, e.checkedMaxPendingNotifications(), () -> wakeAsked.set(true));
+        client.await(wakeListener.start(), "starting to listen on " + channels + " (wakeOn)");
+        ChannelListener listener = wakeListener;
+        waking = true;
+        waker = e.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgWakeOn" + channels);
+        waker.execute(() -> pollWhenWoken(listener));
+    }
+
+    private void pollWhenWoken(ChannelListener listener) {
+        while (waking) {
+            try {
+                if (listener.poll(100, TimeUnit.MILLISECONDS) == null && !wakeAsked.getAndSet(false)) {
+                    continue;
+                }
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            listener.drain(); // a burst of notifications is one poll: it reads everything committed before it began
+            if (!mayGoOn()) {
+                continue;
+            }
+            try {
+                poll();
+            } catch (Exception ex) {
+                getExceptionHandler().handleException("covetpg consumer: the poll woken by a notification on " + listener.channels()
+                        + " failed; the next notification or the next delay polls again", ex);
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (wakeListener != null) {
+            waking = false;
+            wakeListener.close();
+            var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+            waker.shutdown(); // the poll in flight, if any, ends as the scheduled one does: at the next chunk
+            if (!executors.awaitTermination(waker, executors.getShutdownAwaitTermination())) {
+                executors.shutdownNow(waker);
+            }
+            wakeListener = null;
+            waker = null;
+        }
+        super.doStop();
+    }
+
+    /** With wakeOn: notifications heard and not yet turned into a poll (0 without wakeOn). */
+    public int getPendingNotifications() {
+        ChannelListener l = wakeListener;
+        return l == null ? 0 : l.pending();
     }
 
     /**
@@ -146,6 +229,15 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
 
     @Override
     protected int poll() throws Exception {
+        polling.lockInterruptibly();
+        try {
+            return pollOnce();
+        } finally {
+            polling.unlock();
+        }
+    }
+
+    private int pollOnce() throws Exception {
         PgClient client = getEndpoint().getComponent().client();
         // claiming rows writes; a cursor only reads
         StatementOptions where = getEndpoint().isSkipLocked() ? options.onPrimary() : options;

@@ -21,7 +21,8 @@ import org.apache.camel.support.ScheduledPollEndpoint;
 public class CovetPgEndpoint extends ScheduledPollEndpoint {
 
     @UriPath(description = "The operation: query runs one statement per exchange; batch runs a statement for every row of the body;"
-                           + " copy loads the body with COPY FROM STDIN, or reads a COPY TO STDOUT into the body.")
+                           + " copy loads the body with COPY FROM STDIN, or reads a COPY TO STDOUT into the body;"
+                           + " listen (consumer only) routes the notifications of PostgreSQL channels.")
     @Metadata(required = true)
     private CovetPgOperation operation;
 
@@ -105,6 +106,21 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
                             + " it commits when the exchange completes and rolls back when it fails. The sql must then be a plain SELECT without LIMIT or FOR.")
     private boolean skipLocked;
 
+    @UriParam(label = "consumer", description = "listen: the channels to LISTEN on, comma-separated, each checked as an identifier"
+                                                + " (unquoted names fold to lower case, as in SQL; NOTIFY and pg_notify must name the channel so)."
+                                                + " Each notification becomes one exchange: the payload as the body, the channel and the"
+                                                + " notifying backend's process id in headers.")
+    private String channel;
+    @UriParam(label = "consumer", defaultValue = "1000",
+              description = "listen and wakeOn: notifications held for the route before covetpg stops reading the connection (1 to 1000000);"
+                            + " the server then holds the rest in its notification queue, so a slow route slows the reading instead of"
+                            + " growing memory.")
+    private int maxPendingNotifications = 1000;
+    @UriParam(label = "consumer", description = "query consumer: channels (comma-separated, checked as identifiers) whose notifications start a"
+                                                + " poll at once, besides the one every delay; a burst of them starts one poll. The poll on delay"
+                                                + " stays the safety net: it finds what was written while no connection listened.")
+    private String wakeOn;
+
     public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
         super(uri, component);
         this.operation = operation;
@@ -143,21 +159,50 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
+        if (operation != CovetPgOperation.listen && (channel != null || wakeOn != null)) {
+            throw new IllegalArgumentException((channel != null ? "channel" : "wakeOn") + " is a consumer option (of from(\"covetpg:listen\")"
+                    + " and from(\"covetpg:query\")); a producer would ignore it");
+        }
         return switch (operation) {
             case query -> new CovetPgQueryProducer(this);
             case batch -> new CovetPgBatchProducer(this);
             case copy -> new CovetPgCopyProducer(this);
+            case listen -> throw new IllegalArgumentException("to(\"covetpg:listen\") is not possible: covetpg:listen only consumes;"
+                    + " send a notification with covetpg:query?sql=SELECT pg_notify(:#channel, :#payload)");
         };
     }
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
+        if (operation == CovetPgOperation.listen) {
+            CovetPgListenConsumer consumer = new CovetPgListenConsumer(this, processor);
+            configureConsumer(consumer);
+            return consumer;
+        }
         if (operation != CovetPgOperation.query) {
-            throw new IllegalArgumentException("from(\"covetpg:" + operation + "\") is not possible: only covetpg:query consumes");
+            throw new IllegalArgumentException("from(\"covetpg:" + operation + "\") is not possible: only covetpg:query and covetpg:listen consume");
         }
         CovetPgConsumer consumer = new CovetPgConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
+    }
+
+    public String getChannel() { return channel; }
+    /** listen: the channels. */
+    public void setChannel(String channel) { this.channel = channel; }
+    public int getMaxPendingNotifications() { return maxPendingNotifications; }
+    /** listen and wakeOn: notifications held before reading stops. */
+    public void setMaxPendingNotifications(int maxPendingNotifications) { this.maxPendingNotifications = maxPendingNotifications; }
+    public String getWakeOn() { return wakeOn; }
+    /** query consumer: channels that start a poll. */
+    public void setWakeOn(String wakeOn) { this.wakeOn = wakeOn; }
+
+    /** maxPendingNotifications, failing with the allowed values when it is out of range. */
+    int checkedMaxPendingNotifications() {
+        if (maxPendingNotifications < 1 || maxPendingNotifications > 1_000_000) {
+            throw new IllegalArgumentException("Invalid maxPendingNotifications '" + maxPendingNotifications + "': must be between 1 and 1000000");
+        }
+        return maxPendingNotifications;
     }
 
     public int getChunkSize() { return chunkSize; }

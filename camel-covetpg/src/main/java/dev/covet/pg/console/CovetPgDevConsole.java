@@ -1,6 +1,7 @@
 package dev.covet.pg.console;
 
 import dev.covet.pg.CovetPgComponent;
+import dev.covet.pg.client.ListenerState;
 import dev.covet.pg.client.NodeState;
 import dev.covet.pg.client.PoolStatistics;
 import dev.covet.pg.client.SlowQuery;
@@ -40,6 +41,11 @@ public class CovetPgDevConsole extends AbstractDevConsole {
                 text.append("    Server ").append(server.server()).append(": ").append(server.role()).append(", ").append(server.up() ? "up" : "down")
                         .append(", breaker ").append(server.breaker())
                         .append(server.lastError() == null ? "" : " (last failure: " + server.lastError() + ")").append('\n');
+            }
+            for (ListenerState l : component.getListenerStates()) {
+                text.append("    Listener on ").append(l.channels()).append(": ").append(l.listening() ? "listening" : "not listening")
+                        .append(", ").append(l.pending()).append(" pending, ").append(l.reconnects()).append(" reconnects")
+                        .append(l.lastError() == null ? "" : " (" + l.lastError() + ")").append('\n');
             }
             List<SlowQuery> slow = component.getRecentSlowQueries();
             if (component.getSlowQueryThreshold() <= 0) {
@@ -82,6 +88,16 @@ public class CovetPgDevConsole extends AbstractDevConsole {
                 one.put("lastError", server.lastError());
                 servers.add(one);
             }
+            JsonArray listeners = new JsonArray();
+            for (ListenerState l : component.getListenerStates()) {
+                JsonObject one = new JsonObject();
+                one.put("channels", l.channels());
+                one.put("listening", l.listening());
+                one.put("pending", l.pending());
+                one.put("reconnects", l.reconnects());
+                one.put("lastError", l.lastError());
+                listeners.add(one);
+            }
             JsonArray slow = new JsonArray();
             List<SlowQuery> recent = new ArrayList<>(component.getRecentSlowQueries());
             java.util.Collections.reverse(recent); // newest first, as in the text
@@ -101,6 +117,7 @@ public class CovetPgDevConsole extends AbstractDevConsole {
             json.put("pool", stats);
             json.put("totalRetries", component.getTotalRetries());
             json.put("servers", servers);
+            json.put("listeners", listeners);
             json.put("slowQueryThreshold", component.getSlowQueryThreshold());
             json.put("recentSlowQueries", slow);
             list.add(json);

@@ -1,9 +1,11 @@
 package dev.covet.pg.health;
 
 import dev.covet.pg.client.CovetPgException;
+import dev.covet.pg.client.ListenerState;
 import dev.covet.pg.client.NodeState;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PoolStatistics;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +16,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 /**
  * A readiness check of one covetpg component: UP when a connection to the server can be opened
  * and answers {@code SELECT 1}, DOWN with the reason (SQLSTATE, error) otherwise; both with the
- * target and the pool's statistics. It is not a liveness check: restarting the application does
+ * target and the pool's statistics. It is DOWN too while a LISTEN connection ({@code covetpg:listen},
+ * {@code wakeOn}) is lost and reconnecting: notifications sent meanwhile are lost. It is not a liveness check: restarting the application does
  * not bring a database back, and a liveness failure would restart every replica of it at once.
  */
 public final class CovetPgHealthCheck implements HealthCheck {
@@ -99,8 +102,21 @@ public final class CovetPgHealthCheck implements HealthCheck {
             builder.detail("server." + server.server(), server.role() + ", " + (server.up() ? "up" : "down") + ", breaker " + server.breaker()
                     + (server.up() || server.lastError() == null ? "" : ": " + server.lastError()));
         }
-        if (failure == null) {
+        List<ListenerState> deaf = new java.util.ArrayList<>();
+        for (ListenerState listener : client.listenerStates()) {
+            // e.g. listener.orders = "listening, 0 pending, 1 reconnects"
+            builder.detail("listener." + listener.channels(), (listener.listening() ? "listening" : "not listening") + ", " + listener.pending()
+                    + " pending, " + listener.reconnects() + " reconnects" + (listener.lastError() == null ? "" : ": " + listener.lastError()));
+            if (!listener.listening()) {
+                deaf.add(listener);
+            }
+        }
+        if (failure == null && deaf.isEmpty()) {
             return builder.up().detail("response.time.ms", millis).build();
+        }
+        if (failure == null) {
+            return builder.down().detail("response.time.ms", millis).message("Not listening on " + deaf.stream().map(ListenerState::channels).toList()
+                    + " (reconnecting): notifications sent meanwhile are lost; " + deaf.get(0).lastError()).build();
         }
         builder.down().error(failure).message("No connection to " + client.settings().target() + ": " + failure.getMessage());
         if (failure instanceof CovetPgException pg && pg.getSqlState() != null) {

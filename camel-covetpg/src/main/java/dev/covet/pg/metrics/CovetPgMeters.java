@@ -68,6 +68,14 @@ public final class CovetPgMeters implements OperationListener, AutoCloseable {
                 .description("Connections lent since start").tags(tags).register(registry));
         registered.add(FunctionCounter.builder("covetpg.pool.timeouts", client, c -> c.statistics().totalTimeouts())
                 .description("Waits for a connection that ended without one").tags(tags).register(registry));
+        registered.add(FunctionCounter.builder("covetpg.listener.notifications", client, PgClient::totalNotifications)
+                .description("Notifications received by covetpg:listen and wakeOn consumers since start").tags(tags).register(registry));
+        registered.add(FunctionCounter.builder("covetpg.listener.reconnects", client, PgClient::totalListenerReconnects)
+                .description("Attempts of LISTEN connections to connect again since start").tags(tags).register(registry));
+        registered.add(Gauge.builder("covetpg.listener.pending", client, c -> c.listenerStates().stream().mapToInt(l -> l.pending()).sum())
+                .description("Notifications received and not yet routed, over every listener").baseUnit("notifications").tags(tags).register(registry));
+        registered.add(Gauge.builder("covetpg.listener.deaf", client, c -> c.listenerStates().stream().filter(l -> !l.listening()).count())
+                .description("LISTEN connections lost and reconnecting now (notifications sent meanwhile are lost)").tags(tags).register(registry));
         List<dev.covet.pg.client.NodeState> servers = client.nodeStates();
         for (int i = 0; i < servers.size(); i++) {
             int index = i;
