@@ -96,6 +96,17 @@ class ExamplesTest {
         assertThat(dir.resolve(OrdersCsv.file(dir, 3000, 100).getFileName())).exists();
     }
 
+    @Test
+    void outboxExampleSendsEveryEventWokenByItsNotification() throws Exception {
+        OutboxExample.Result result = OutboxExample.run(database(), 200);
+        // the consumer's delay is a minute and run() waits at most 30 s: every event written after the first poll was sent by a
+        // poll that its notification started
+        assertThat(result.sent()).isEqualTo(200);
+        assertThat(db.queryValue("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).isEqualTo(0L);
+        assertThat(db.queryValue("SELECT count(*) FROM outbox o JOIN outbox_orders r ON (o.payload::json->>'order')::bigint = r.id"))
+                .isEqualTo(200L);
+    }
+
     private static BigDecimal sumColumn(List<String> lines, int column) {
         return lines.stream().skip(1).map(l -> new BigDecimal(l.split(",")[column])).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
