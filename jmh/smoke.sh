@@ -22,17 +22,20 @@ fi
 # -foe true: any failure in any benchmark stops the run with a non-zero exit
 common=(-f 0 -wi 0 -i 1 -foe true)
 
-echo "== smoke 1/5: QueryBenchmark, all workloads and contenders, concurrency 16, pool 4, one 200 ms iteration"
+echo "== smoke 1/6: QueryBenchmark, all workloads and contenders, concurrency 16, pool 4, one 200 ms iteration"
 java -jar "$jar" 'QueryBenchmark' "${common[@]}" -r 200ms -p concurrency=16 -p poolSize=4 ${exclude[@]+"${exclude[@]}"}
 
-echo "== smoke 2/5: BulkLoadBenchmark, all contenders, 20,000 rows per COPY (2,000 per batch), one load each"
+echo "== smoke 2/6: BulkLoadBenchmark, all contenders, 20,000 rows per COPY (2,000 per batch), one load each"
 java -jar "$jar" 'BulkLoadBenchmark' "${common[@]}" -p copyRows=20000 -p unlogged=false ${exclude[@]+"${exclude[@]}"}
 
-echo "== smoke 3/5: TransactionBenchmark, both contenders, concurrency 16, pool 4, one 200 ms iteration"
+echo "== smoke 3/6: TransactionBenchmark, both contenders, concurrency 16, pool 4, one 200 ms iteration"
 java -jar "$jar" 'TransactionBenchmark' "${common[@]}" -r 200ms -p concurrency=16 -p poolSize=4
 
-echo "== smoke 4/5: StreamBenchmark, all contenders, a 10,000-row table read once each"
+echo "== smoke 4/6: StreamBenchmark, all contenders, a 10,000-row table read once each"
 java -jar "$jar" 'StreamBenchmark' "${common[@]}" -p rows=10000
 
-echo "== smoke 5/5: TpcbBenchmark, all Java contenders, scale 1, concurrency 8, pool 4, one 200 ms iteration"
+echo "== smoke 5/6: TpcbBenchmark, all Java contenders, scale 1, concurrency 8, pool 4, one 200 ms iteration"
 java -jar "$jar" 'TpcbBenchmark' "${common[@]}" -r 200ms -p concurrency=8 -p poolSize=4 -p scale=1
+
+echo "== smoke 6/6: ListenBenchmark, all contenders, one 200 ms iteration of notify-and-receive"
+java -jar "$jar" 'ListenBenchmark' "${common[@]}" -r 200ms
