@@ -44,8 +44,20 @@ class DocsMatchMetadataTest {
             metadata = (JsonObject) Jsoner.deserialize(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
-        checkTable(((JsonObject) metadata.get("bean")).getMap("properties"), rows(section(docs, "## Idempotent repository", "## Identifiers")),
+        checkTable(((JsonObject) metadata.get("bean")).getMap("properties"), rows(section(docs, "## Idempotent repository", "## Aggregation repository")),
                 "idempotent repository");
+    }
+
+    @Test
+    void everyOptionOfTheAggregationRepositoryIsDocumentedWithItsDefault() throws Exception {
+        JsonObject metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/services/org/apache/camel/bean/CovetPgAggregationRepository.json")) {
+            assertThat(in).as("the generated bean metadata").isNotNull();
+            metadata = (JsonObject) Jsoner.deserialize(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md"));
+        checkTable(((JsonObject) metadata.get("bean")).getMap("properties"), rows(section(docs, "## Aggregation repository", "## Identifiers")),
+                "aggregation repository");
     }
 
     private static void checkTable(Map<String, Object> options, Map<String, String> documented, String table) {

@@ -1,0 +1,383 @@
+package dev.covet.pg.repository;
+
+import dev.covet.pg.client.PgClient;
+import dev.covet.pg.client.QueryResult;
+import dev.covet.pg.client.StatementOptions;
+import dev.covet.pg.sql.Identifiers;
+import dev.covet.pg.tx.TransactionHost;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Component;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.OptimisticLockingAggregationRepository;
+import org.apache.camel.spi.RecoverableAggregationRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Camel's aggregation repository in two PostgreSQL tables, on a covetpg component's pool: the
+ * exchanges being aggregated, one row per correlation key, and the completed ones until the route
+ * that got them confirms them. Several CamelContexts and JVMs can share one repository: with the
+ * aggregator's {@code optimisticLocking()} each update checks the row's version, so two of them
+ * aggregating the same key never lose an update (the loser gets an
+ * {@link OptimisticLockingException} and the aggregator tries again). With {@code useRecovery}
+ * (the default), a completed exchange whose route failed (or whose JVM died) is sent again by the
+ * aggregator after {@code recoveryInterval}, at most {@code maximumRedeliveries} times, then to
+ * {@code deadLetterUri}.
+ *
+ * <p>Tables ({@code repositoryName} and {@code repositoryName_completed}, created when missing
+ * unless {@code createTable=false}): {@code (key text PRIMARY KEY, exchange bytea, version bigint,
+ * updated_at timestamptz)} and {@code (exchange_id text PRIMARY KEY, key text, exchange bytea,
+ * completed_at timestamptz)}. An exchange is Camel's {@code DefaultExchangeHolder} in Java
+ * serialisation, read back only through the {@code deserializationFilter} allow-list. Every
+ * change is one statement in autocommit (completing is a delete and an insert in one statement),
+ * waited for on the calling thread (refused on a Vert.x event loop).
+ */
+@Metadata(label = "bean", description = "Aggregation repository in PostgreSQL tables, on a covetpg component's pool: recoverable, with optimistic locking.",
+          annotations = {"interfaceName=org.apache.camel.spi.AggregationRepository"})
+@Configurer(metadataOnly = true)
+public class CovetPgAggregationRepository extends ServiceSupport
+        implements RecoverableAggregationRepository, OptimisticLockingAggregationRepository, CamelContextAware {
+
+    /** The exchange property that carries the version of the row an exchange was read from. */
+    public static final String VERSION_PROPERTY = "CamelCovetPgAggregationVersion";
+
+    private CamelContext camelContext;
+    @Metadata(description = "The covetpg component (by name) whose pool the repository uses.", defaultValue = "covetpg")
+    private String componentName = "covetpg";
+    @Metadata(description = "The table of the exchanges being aggregated, optionally schema.table; the completed ones are in"
+                            + " repositoryName_completed. Checked as an identifier, never quoted.", required = true)
+    private String repositoryName;
+    @Metadata(description = "Create the two tables at start when they do not exist. With false a missing table fails the start.",
+              defaultValue = "true")
+    private boolean createTable = true;
+    @Metadata(description = "Keep completed exchanges until they are confirmed, and let the aggregator send again the ones that"
+                            + " were not (their route failed, or their JVM stopped).", defaultValue = "true")
+    private boolean useRecovery = true;
+    @Metadata(description = "Milliseconds between the aggregator's looks for completed exchanges to send again.", defaultValue = "5000")
+    private long recoveryInterval = 5000;
+    @Metadata(description = "Times a completed exchange is sent again before it goes to deadLetterUri; 0 sends it again for ever."
+                            + " Requires deadLetterUri when above 0.", defaultValue = "0")
+    private int maximumRedeliveries;
+    @Metadata(description = "Where a completed exchange goes after maximumRedeliveries failed recoveries.")
+    private String deadLetterUri;
+    @Metadata(description = "Also store headers and properties of types other than Camel's simple ones (String, numbers, dates),"
+                            + " when they are Serializable; reading them back needs their classes in deserializationFilter.",
+              defaultValue = "false")
+    private boolean allowSerializedHeaders;
+    @Metadata(description = "The classes an exchange read back may contain, in the syntax of jdk.serialFilter ending in !*;"
+                            + " by default Camel's holder, Strings, numbers, dates and times, byte[] and the JDK's collections."
+                            + " Add your body classes in front, e.g. com.example.Order;<the default>.",
+              defaultValue = ExchangeCodec.DEFAULT_FILTER)
+    private String deserializationFilter = ExchangeCodec.DEFAULT_FILTER;
+
+    private PgClient client;
+    private StatementOptions options;
+    private ExchangeCodec codec;
+    private String table;
+    private String completed;
+    private String upsert;
+    private String insertFirst;
+    private String updateVersion;
+    private String select;
+    private String complete;
+    private String completeVersion;
+    private String delete;
+    private String deleteVersion;
+
+    public CovetPgAggregationRepository() {
+    }
+
+    public CovetPgAggregationRepository(String repositoryName) {
+        this.repositoryName = repositoryName;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (camelContext == null) {
+            throw new IllegalStateException("CovetPgAggregationRepository needs its CamelContext: bind it in the registry, or call setCamelContext");
+        }
+        if (repositoryName == null || repositoryName.isBlank()) {
+            throw new IllegalArgumentException("CovetPgAggregationRepository needs repositoryName: the table its exchanges are kept in");
+        }
+        if (maximumRedeliveries < 0) {
+            throw new IllegalArgumentException("Invalid maximumRedeliveries '" + maximumRedeliveries + "': must be 0 (no limit) or more");
+        }
+        if (useRecovery && maximumRedeliveries > 0 && (deadLetterUri == null || deadLetterUri.isBlank())) {
+            throw new IllegalArgumentException("The aggregation repository " + repositoryName + " has maximumRedeliveries="
+                    + maximumRedeliveries + " but no deadLetterUri: set deadLetterUri, where exchanges go after the last recovery");
+        }
+        if (recoveryInterval < 1) {
+            throw new IllegalArgumentException("Invalid recoveryInterval '" + recoveryInterval + "': must be 1 ms or more");
+        }
+        table = Identifiers.table(repositoryName, "repositoryName");
+        completed = Identifiers.table(completedName(repositoryName), "repositoryName");
+        Component component = camelContext.getComponent(componentName);
+        if (!(component instanceof TransactionHost host)) {
+            throw new IllegalArgumentException("The aggregation repository's componentName '" + componentName + "' names no covetpg component");
+        }
+        client = host.client();
+        options = StatementOptions.resolve(client.settings(), "aggregationRepository:" + repositoryName, null, null, null).onPrimary();
+        codec = new ExchangeCodec(deserializationFilter, allowSerializedHeaders, repositoryName);
+        upsert = "INSERT INTO " + table + " AS t (key, exchange, version) VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE"
+                + " SET exchange = EXCLUDED.exchange, version = t.version + 1, updated_at = now() RETURNING version";
+        insertFirst = "INSERT INTO " + table + " (key, exchange, version) VALUES ($1, $2, 1) ON CONFLICT (key) DO NOTHING RETURNING version";
+        updateVersion = "UPDATE " + table + " SET exchange = $2, version = version + 1, updated_at = now() WHERE key = $1 AND version = $3"
+                + " RETURNING version";
+        select = "SELECT exchange, version FROM " + table + " WHERE key = $1";
+        // one statement, so the key's row leaves and the completed exchange arrives together, or neither
+        complete = "WITH gone AS (DELETE FROM " + table + " WHERE key = $1) INSERT INTO " + completed
+                + " (exchange_id, key, exchange) VALUES ($2, $1, $3)";
+        completeVersion = "WITH gone AS (DELETE FROM " + table + " WHERE key = $1 AND version = $4 RETURNING key) INSERT INTO " + completed
+                + " (exchange_id, key, exchange) SELECT $2::text, key, $3::bytea FROM gone";
+        delete = "DELETE FROM " + table + " WHERE key = $1";
+        deleteVersion = "DELETE FROM " + table + " WHERE key = $1 AND version = $2";
+        if (createTable) {
+            // IF NOT EXISTS: several contexts may start at once
+            run("CREATE TABLE IF NOT EXISTS " + table + " (key text PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL,"
+                    + " updated_at timestamptz NOT NULL DEFAULT now())", List.of(), "creating");
+            run("CREATE TABLE IF NOT EXISTS " + completed + " (exchange_id text PRIMARY KEY, key text NOT NULL, exchange bytea NOT NULL,"
+                    + " completed_at timestamptz NOT NULL DEFAULT now())", List.of(), "creating");
+        } else {
+            for (String t : List.of(table, completed)) {
+                if (!Boolean.TRUE.equals(run("SELECT to_regclass($1) IS NOT NULL", List.of(t), "looking for").rows().get(0).values()
+                        .iterator().next())) {
+                    throw new IllegalArgumentException("The aggregation repository's table " + t + " does not exist and createTable=false;"
+                            + " create it as docs/configuration.md shows, or leave createTable at true");
+                }
+            }
+        }
+    }
+
+    /** The completed table's name: {@code name_completed}, inside the quotes of a quoted name. */
+    static String completedName(String name) {
+        String trimmed = name.trim();
+        return trimmed.endsWith("\"") ? trimmed.substring(0, trimmed.length() - 1) + "_completed\"" : trimmed + "_completed";
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        client = null;
+    }
+
+    private QueryResult run(String sql, List<?> params, String what) {
+        PgClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("CovetPgAggregationRepository '" + repositoryName + "' is not started");
+        }
+        return c.await(c.query(sql, params, options, null), what + " the aggregation repository's table " + repositoryName);
+    }
+
+    /** Stores the exchange under the key, whatever was there; returns null (the old exchange is not read back). */
+    @Override
+    public Exchange add(CamelContext context, String key, Exchange exchange) {
+        QueryResult r = run(upsert, List.of(key, codec.encode(exchange)), "writing to");
+        exchange.setProperty(VERSION_PROPERTY, version(r));
+        return null;
+    }
+
+    /**
+     * Stores {@code newExchange} under the key if the row is still the one {@code oldExchange} was
+     * read from (or, with no old exchange, if there is no row yet); otherwise throws
+     * {@link OptimisticLockingException}, and the aggregator reads the key again and retries.
+     */
+    @Override
+    public Exchange add(CamelContext context, String key, Exchange oldExchange, Exchange newExchange) throws OptimisticLockingException {
+        byte[] bytes = codec.encode(newExchange);
+        QueryResult r;
+        if (oldExchange == null) {
+            r = run(insertFirst, List.of(key, bytes), "writing to");
+        } else {
+            Long version = oldExchange.getProperty(VERSION_PROPERTY, Long.class);
+            if (version == null) {
+                throw new OptimisticLockingException(); // not read from this repository: read it again
+            }
+            r = run(updateVersion, List.of(key, bytes, version), "writing to");
+        }
+        if (r.rowCount() == 0) {
+            throw new OptimisticLockingException();
+        }
+        newExchange.setProperty(VERSION_PROPERTY, version(r));
+        return null;
+    }
+
+    private static long version(QueryResult r) {
+        return ((Number) r.rows().get(0).get("version")).longValue();
+    }
+
+    @Override
+    public Exchange get(CamelContext context, String key) {
+        List<Map<String, Object>> rows = run(select, List.of(key), "reading").rows();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Exchange exchange = codec.decode(context, (byte[]) rows.get(0).get("exchange"), "the exchange of a key");
+        exchange.setProperty(VERSION_PROPERTY, ((Number) rows.get(0).get("version")).longValue());
+        return exchange;
+    }
+
+    /**
+     * The key's aggregation is complete: its row goes and, with {@code useRecovery}, the exchange is
+     * kept as completed until {@link #confirm}. With a version (the exchange was read from here), the
+     * row must still be that one, else {@link OptimisticLockingException}.
+     */
+    @Override
+    public void remove(CamelContext context, String key, Exchange exchange) throws OptimisticLockingException {
+        Long version = exchange.getProperty(VERSION_PROPERTY, Long.class);
+        long changed;
+        if (useRecovery) {
+            byte[] bytes = codec.encode(exchange);
+            changed = version == null ? run(complete, List.of(key, exchange.getExchangeId(), bytes), "completing in").rowCount()
+                    : run(completeVersion, List.of(key, exchange.getExchangeId(), bytes, version), "completing in").rowCount();
+        } else {
+            changed = version == null ? run(delete, List.of(key), "completing in").rowCount()
+                    : run(deleteVersion, List.of(key, version), "completing in").rowCount();
+        }
+        if (version != null && changed == 0) {
+            throw new OptimisticLockingException();
+        }
+    }
+
+    /** The route finished with the completed exchange: it is forgotten. */
+    @Override
+    public void confirm(CamelContext context, String exchangeId) {
+        confirmWithResult(context, exchangeId);
+    }
+
+    @Override
+    public boolean confirmWithResult(CamelContext context, String exchangeId) {
+        return run("DELETE FROM " + completed + " WHERE exchange_id = $1", List.of(exchangeId), "confirming in").rowCount() > 0;
+    }
+
+    @Override
+    public Set<String> getKeys() {
+        return column("SELECT key FROM " + table, "key");
+    }
+
+    /** The completed exchanges not confirmed yet, by exchange id: what the aggregator may send again. */
+    @Override
+    public Set<String> scan(CamelContext context) {
+        return useRecovery ? column("SELECT exchange_id FROM " + completed, "exchange_id") : Set.of();
+    }
+
+    @Override
+    public Exchange recover(CamelContext context, String exchangeId) {
+        List<Map<String, Object>> rows = run("SELECT exchange FROM " + completed + " WHERE exchange_id = $1", List.of(exchangeId),
+                "recovering from").rows();
+        return rows.isEmpty() ? null : codec.decode(context, (byte[]) rows.get(0).get("exchange"), "completed exchange " + exchangeId);
+    }
+
+    private Set<String> column(String sql, String column) {
+        Set<String> values = new LinkedHashSet<>();
+        for (Map<String, Object> row : run(sql, List.of(), "reading").rows()) {
+            values.add((String) row.get(column));
+        }
+        return values;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    public String getComponentName() {
+        return componentName;
+    }
+
+    /** The covetpg component (by name) whose pool the repository uses; default covetpg. */
+    public void setComponentName(String componentName) {
+        this.componentName = componentName;
+    }
+
+    public String getRepositoryName() {
+        return repositoryName;
+    }
+
+    /** The table of the exchanges being aggregated; the completed ones are in repositoryName_completed. */
+    public void setRepositoryName(String repositoryName) {
+        this.repositoryName = repositoryName;
+    }
+
+    public boolean isCreateTable() {
+        return createTable;
+    }
+
+    /** Whether missing tables are created at start (default) or fail it. */
+    public void setCreateTable(boolean createTable) {
+        this.createTable = createTable;
+    }
+
+    @Override
+    public boolean isUseRecovery() {
+        return useRecovery;
+    }
+
+    @Override
+    public void setUseRecovery(boolean useRecovery) {
+        this.useRecovery = useRecovery;
+    }
+
+    @Override
+    public long getRecoveryInterval() {
+        return recoveryInterval;
+    }
+
+    @Override
+    public void setRecoveryInterval(long interval, TimeUnit timeUnit) {
+        this.recoveryInterval = timeUnit.toMillis(interval);
+    }
+
+    @Override
+    public void setRecoveryInterval(long interval) {
+        this.recoveryInterval = interval;
+    }
+
+    @Override
+    public int getMaximumRedeliveries() {
+        return maximumRedeliveries;
+    }
+
+    @Override
+    public void setMaximumRedeliveries(int maximumRedeliveries) {
+        this.maximumRedeliveries = maximumRedeliveries;
+    }
+
+    @Override
+    public String getDeadLetterUri() {
+        return deadLetterUri;
+    }
+
+    @Override
+    public void setDeadLetterUri(String deadLetterUri) {
+        this.deadLetterUri = deadLetterUri;
+    }
+
+    public boolean isAllowSerializedHeaders() {
+        return allowSerializedHeaders;
+    }
+
+    /** Whether Serializable headers and properties of other types than Camel's simple ones are stored too. */
+    public void setAllowSerializedHeaders(boolean allowSerializedHeaders) {
+        this.allowSerializedHeaders = allowSerializedHeaders;
+    }
+
+    public String getDeserializationFilter() {
+        return deserializationFilter;
+    }
+
+    /** The classes an exchange read back may contain (jdk.serialFilter syntax, ending in !*). */
+    public void setDeserializationFilter(String deserializationFilter) {
+        this.deserializationFilter = deserializationFilter;
+    }
+}
