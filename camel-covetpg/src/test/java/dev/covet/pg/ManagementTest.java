@@ -49,6 +49,19 @@ class ManagementTest extends CovetPgTestSupport {
         assertThat(holder.get(30, TimeUnit.SECONDS).getException()).isNull();
         assertThat((Long) JMX.getAttribute(name, "PoolTotalAcquired")).isGreaterThanOrEqualTo(3L);
         assertThat(JMX.getAttribute(name, "PoolTotalTimeouts")).isEqualTo(0L);
+        assertThat(JMX.getAttribute(name, "Listeners")).isEqualTo("");
+    }
+
+    @Test
+    void listenersAreAManagedAttribute() throws Exception {
+        String channel = table("jmx");
+        CamelContext context = startContext(c -> { }, new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("covetpg:listen?channel=" + channel).to("mock:heard");
+            }
+        });
+        assertThat(JMX.getAttribute(componentMBean(context), "Listeners")).isEqualTo(channel + " listening (0 pending, 0 reconnects)");
     }
 
     private static ObjectName componentMBean(CamelContext context) throws Exception {
