@@ -177,7 +177,7 @@ public class CovetPgCopyProducer extends BulkProducer {
 
     /**
      * The staged rows as a plain INSERT, under a savepoint; null (and nothing written) when one of
-     * them is already in the table (23505). ON CONFLICT's speculative insertion costs about as much
+     * them is already in the table (23505, or 23P01 for an exclusion constraint). ON CONFLICT's speculative insertion costs about as much
      * again as the insert itself, and a load of new rows does not need it: it gets a plain insert's
      * speed, and a load that meets a conflict pays for the part of the plain insert it got through
      * before the upsert runs. A row another transaction inserts meanwhile fails the plain insert
@@ -190,7 +190,8 @@ public class CovetPgCopyProducer extends BulkProducer {
         try {
             inserted = session.await(session.connection().query(insert).execute(), "inserting the loaded rows").rowCount();
         } catch (CovetPgException e) {
-            if (!"23505".equals(e.getSqlState())) {
+            // 23505 a unique key, 23P01 an exclusion constraint (which onConflict=nothing without conflictColumns skips too)
+            if (!"23505".equals(e.getSqlState()) && !"23P01".equals(e.getSqlState())) {
                 throw e;
             }
             session.await(session.connection().query("ROLLBACK TO SAVEPOINT " + NEW_ROWS_SAVEPOINT).execute(), "undoing the plain insert");

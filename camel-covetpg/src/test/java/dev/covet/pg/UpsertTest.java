@@ -155,6 +155,21 @@ class UpsertTest extends CovetPgTestSupport {
         assertThat(meters.find("covetpg.operations").tag("outcome", "failure").timers()).as("operations counted as failed").isEmpty();
     }
 
+    /** onConflict=nothing without conflictColumns skips a row an exclusion constraint refuses, as ON CONFLICT DO NOTHING does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "copy"})
+    void onConflictNothingSkipsARowAnExclusionConstraintRefuses(String operation) {
+        String booking = table("booking");
+        db.execute("CREATE TABLE " + booking + " (id int, during int4range, EXCLUDE USING gist (during WITH &&))",
+                "INSERT INTO " + booking + " VALUES (1, '[1,5)')");
+        Exchange out = send(context, "covetpg:" + operation + "?table=" + booking + "&columns=id,during&onConflict=nothing",
+                List.of(List.of(2, "[3,4)"), List.of(3, "[10,12)")));
+        assertThat(out.getException()).isNull();
+        assertThat(out.getMessage().getHeader(CovetPgConstants.INSERTED_COUNT)).isEqualTo(1L);
+        assertThat(db.query("SELECT id, during::text AS during FROM " + booking + " ORDER BY id"))
+                .containsExactly(Map.of("id", 1, "during", "[1,5)"), Map.of("id", 3, "during", "[10,12)"));
+    }
+
     @Test
     void theConnectionIsLentAgainAfterAnUpsertingCopy() {
         // the pool has one connection: a staging table that marked it as changed would have it
