@@ -53,6 +53,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "fetchSize": target.setFetchSize(property(camelContext, int.class, value)); return true;
         case "format": target.setFormat(property(camelContext, dev.covet.pg.copy.CopyFormat.class, value)); return true;
         case "greedy": target.setGreedy(property(camelContext, boolean.class, value)); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": target.setHeartbeatInterval(property(camelContext, long.class, value)); return true;
         case "initialdelay":
         case "initialDelay": target.setInitialDelay(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
@@ -147,6 +149,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "fetchSize": return int.class;
         case "format": return dev.covet.pg.copy.CopyFormat.class;
         case "greedy": return boolean.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
         case "initialdelay":
         case "initialDelay": return long.class;
         case "lazystartproducer":
@@ -242,6 +246,8 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "fetchSize": return target.getFetchSize();
         case "format": return target.getFormat();
         case "greedy": return target.isGreedy();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return target.getHeartbeatInterval();
         case "initialdelay":
         case "initialDelay": return target.getInitialDelay();
         case "lazystartproducer":

@@ -24,7 +24,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(50);
+        Set<String> props = new HashSet<>(51);
         props.add("allowQueryFromHeader");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -43,6 +43,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("fetchSize");
         props.add("format");
         props.add("greedy");
+        props.add("heartbeatInterval");
         props.add("initialDelay");
         props.add("lazyStartProducer");
         props.add("maxInflightChunks");

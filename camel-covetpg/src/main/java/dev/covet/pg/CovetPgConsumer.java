@@ -110,10 +110,23 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
             throw new IllegalArgumentException("channel is an option of covetpg:listen; to poll when a notification comes, use wakeOn="
                     + e.getChannel());
         }
+        if (e.getWakeOn() == null && e.listeningOption() != null) {
+            throw new IllegalArgumentException(e.listeningOption() + " is an option of wakeOn (or covetpg:listen); without wakeOn the consumer"
+                    + " listens to nothing and would ignore it");
+        }
+        if (e.getWakeOn() != null && e.getRepeatCount() > 0) {
+            throw new IllegalArgumentException("repeatCount=" + e.getRepeatCount() + " with wakeOn: every notification starts a poll, which"
+                    + " repeatCount does not count; use one or the other");
+        }
         shutdownPending = false;
-        super.doStart();
         if (e.getWakeOn() != null) {
-            startWaking(e);
+            startWaking(e); // first: a consumer whose listener cannot start must not have polled
+        }
+        try {
+            super.doStart();
+        } catch (Exception failed) {
+            stopWaking();
+            throw failed;
         }
     }
 
@@ -122,31 +135,37 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
         List<String> channels = Identifiers.names(e.getWakeOn(), "wakeOn");
         PgClient client = e.getComponent().client();
         wakeAsked.set(false);
-        wakeListener = client.listener(channels, e.checkedMaxPendingNotifications(), () -> wakeAsked.set(true));
-        client.await(wakeListener.start(), "starting to listen on " + channels + " (wakeOn)");
-        ChannelListener listener = wakeListener;
+        ChannelListener listener = client.listener(channels, e.checkedMaxPendingNotifications(), e.checkedHeartbeatInterval(),
+                () -> wakeAsked.set(true));
+        client.await(listener.start(), "starting to listen on " + channels + " (wakeOn)");
+        wakeListener = listener;
         waking = true;
         waker = e.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgWakeOn" + channels);
         waker.execute(() -> pollWhenWoken(listener));
     }
 
+    /** The waker thread: until the consumer stops; nothing a route step or a poll does ends it. */
     private void pollWhenWoken(ChannelListener listener) {
         while (waking) {
             try {
                 if (listener.poll(100, TimeUnit.MILLISECONDS) == null && !wakeAsked.getAndSet(false)) {
                     continue;
                 }
-            } catch (InterruptedException stop) {
-                Thread.currentThread().interrupt();
-                return;
+            } catch (InterruptedException e) {
+                if (!waking) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                continue; // a route step left the interrupt flag set (now cleared): not a reason to stop waking
             }
             listener.drain(); // a burst of notifications is one poll: it reads everything committed before it began
             if (!mayGoOn()) {
+                wakeAsked.set(true); // suspended (or stopping): the poll is owed, and comes after a resume
                 continue;
             }
             try {
                 poll();
-            } catch (Exception ex) {
+            } catch (Exception | Error ex) {
                 getExceptionHandler().handleException("covetpg consumer: the poll woken by a notification on " + listener.channels()
                         + " failed; the next notification or the next delay polls again", ex);
             }
@@ -155,18 +174,32 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
 
     @Override
     protected void doStop() throws Exception {
+        try {
+            stopWaking();
+        } finally {
+            super.doStop();
+        }
+    }
+
+    private void stopWaking() {
+        waking = false;
         if (wakeListener != null) {
-            waking = false;
             wakeListener.close();
+            wakeListener = null;
+        }
+        if (waker != null) {
             var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
             waker.shutdown(); // the poll in flight, if any, ends as the scheduled one does: at the next chunk
-            if (!executors.awaitTermination(waker, executors.getShutdownAwaitTermination())) {
+            try {
+                if (!executors.awaitTermination(waker, executors.getShutdownAwaitTermination())) {
+                    executors.shutdownNow(waker);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 executors.shutdownNow(waker);
             }
-            wakeListener = null;
             waker = null;
         }
-        super.doStop();
     }
 
     /** With wakeOn: notifications heard and not yet turned into a poll (0 without wakeOn). */
@@ -213,7 +246,14 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
 
     @Override
     public void prepareShutdown(boolean suspendOnly, boolean forced) {
-        shutdownPending = true;
+        // a suspension (suspendRoute) comes here too; isSuspendingOrSuspended() covers it, and it ends with a resume
+        shutdownPending = !suspendOnly;
+    }
+
+    @Override
+    protected void doResume() throws Exception {
+        shutdownPending = false;
+        super.doResume();
     }
 
     private static ParsedSql parseOptional(String sql) {

@@ -116,6 +116,11 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
                             + " the server then holds the rest in its notification queue, so a slow route slows the reading instead of"
                             + " growing memory.")
     private int maxPendingNotifications = 1000;
+    @UriParam(label = "consumer", defaultValue = "30000",
+              description = "listen and wakeOn: milliseconds between the SELECT 1 sent on the LISTEN connection; one still unanswered at the"
+                            + " next closes the connection and a new one LISTENs (a peer gone without closing the connection is noticed"
+                            + " so). 0 sends none (TCP keepalive is then the only check).")
+    private long heartbeatInterval = 30000;
     @UriParam(label = "consumer", description = "query consumer: channels (comma-separated, checked as identifiers) whose notifications start a"
                                                 + " poll at once, besides the one every delay; a burst of them starts one poll. The poll on delay"
                                                 + " stays the safety net: it finds what was written while no connection listened.")
@@ -159,9 +164,12 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
 
     @Override
     public Producer createProducer() throws Exception {
-        if (operation != CovetPgOperation.listen && (channel != null || wakeOn != null)) {
-            throw new IllegalArgumentException((channel != null ? "channel" : "wakeOn") + " is a consumer option (of from(\"covetpg:listen\")"
-                    + " and from(\"covetpg:query\")); a producer would ignore it");
+        if (operation != CovetPgOperation.listen) {
+            String listening = listeningOption();
+            if (listening != null) {
+                throw new IllegalArgumentException(listening + " is a consumer option (of from(\"covetpg:listen\") and from(\"covetpg:query\")"
+                        + " with wakeOn); a producer would ignore it");
+            }
         }
         return switch (operation) {
             case query -> new CovetPgQueryProducer(this);
@@ -196,6 +204,32 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     public String getWakeOn() { return wakeOn; }
     /** query consumer: channels that start a poll. */
     public void setWakeOn(String wakeOn) { this.wakeOn = wakeOn; }
+
+    public long getHeartbeatInterval() { return heartbeatInterval; }
+    /** listen and wakeOn: milliseconds between heartbeats on the LISTEN connection; 0 for none. */
+    public void setHeartbeatInterval(long heartbeatInterval) { this.heartbeatInterval = heartbeatInterval; }
+
+    /** The first option of listening (channel, wakeOn, maxPendingNotifications, heartbeatInterval) set on this endpoint; null when none is. */
+    String listeningOption() {
+        if (channel != null) {
+            return "channel";
+        }
+        if (wakeOn != null) {
+            return "wakeOn";
+        }
+        if (maxPendingNotifications != 1000) {
+            return "maxPendingNotifications";
+        }
+        return heartbeatInterval != 30000 ? "heartbeatInterval" : null;
+    }
+
+    /** heartbeatInterval, failing with the allowed values when it is out of range. */
+    long checkedHeartbeatInterval() {
+        if (heartbeatInterval < 0) {
+            throw new IllegalArgumentException("Invalid heartbeatInterval '" + heartbeatInterval + "': must be 0 (none) or a number of milliseconds");
+        }
+        return heartbeatInterval;
+    }
 
     /** maxPendingNotifications, failing with the allowed values when it is out of range. */
     int checkedMaxPendingNotifications() {

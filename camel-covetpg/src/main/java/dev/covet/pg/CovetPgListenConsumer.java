@@ -5,12 +5,15 @@ import dev.covet.pg.client.Notification;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.sql.Identifiers;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +26,19 @@ import org.slf4j.LoggerFactory;
  * <p>A failed exchange is handed to the consumer's exception handler and the next notification
  * is routed: a notification cannot be asked for again, so redelivery is the route's error
  * handler's job. On stop the consumer stops listening first, then routes what it had already
- * received, for at most the context's shutdown await time.
+ * received, for at most the context's shutdown await time. Suspended, it stops routing and goes
+ * on listening: notifications wait in the bounded queue, then in the server's.
  */
-public class CovetPgListenConsumer extends DefaultConsumer {
+public class CovetPgListenConsumer extends DefaultConsumer implements Suspendable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CovetPgListenConsumer.class);
 
     /** How long the routing thread waits for a notification before it looks whether it should stop. */
     private static final long POLL_MILLIS = 100;
+
+    /** The options that mean something to covetpg:listen; any other fails the start rather than being ignored. */
+    private static final Set<String> OPTIONS = Set.of("channel", "maxPendingNotifications", "heartbeatInterval", "bridgeErrorHandler",
+            "exceptionHandler", "exchangePattern");
 
     private ChannelListener listener;
     private ExecutorService routing;
@@ -59,23 +67,50 @@ public class CovetPgListenConsumer extends DefaultConsumer {
         if (e.getWakeOn() != null) {
             throw new IllegalArgumentException("wakeOn is an option of the covetpg:query consumer; covetpg:listen routes its channels' notifications");
         }
+        String uri = e.getEndpointUri();
+        if (uri.indexOf('?') > 0) {
+            for (String option : URISupport.parseQuery(uri.substring(uri.indexOf('?') + 1)).keySet()) {
+                if (!OPTIONS.contains(option)) {
+                    throw new IllegalArgumentException("covetpg:listen does nothing with " + option + ": its options are " + new java.util.TreeSet<>(OPTIONS)
+                            + (option.equals("delay") || option.equals("sql") ? "; to poll a query when a notification comes, use covetpg:query"
+                                    + "?sql=...&wakeOn=" + e.getChannel() : ""));
+                }
+            }
+        }
         List<String> channels = Identifiers.names(e.getChannel(), "channel");
         PgClient client = e.getComponent().client();
         stopping = false;
-        listener = client.listener(channels, e.checkedMaxPendingNotifications(), () -> { });
-        client.await(listener.start(), "starting to listen on " + channels);
+        ChannelListener started = client.listener(channels, e.checkedMaxPendingNotifications(), e.checkedHeartbeatInterval(), () -> { });
+        client.await(started.start(), "starting to listen on " + channels);
+        listener = started;
         routing = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgListen" + channels);
-        routing.execute(this::routeNotifications);
+        routing.execute(() -> routeNotifications(started));
     }
 
-    private void routeNotifications() {
+    /** The routing thread: until the consumer stops and what was received is routed; nothing a route step does ends it. */
+    private void routeNotifications(ChannelListener from) {
+        Notification held = null; // taken just as the consumer was suspended: routed first after the resume
         while (true) {
             Notification next;
             try {
-                next = listener.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (isSuspendingOrSuspended() && !stopping) {
+                    Thread.sleep(POLL_MILLIS); // still listening: notifications wait in the queue, then in the server's
+                    continue;
+                }
+                next = held != null ? held : from.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                held = null;
+                if (next != null && isSuspendingOrSuspended() && !stopping) {
+                    held = next;
+                    continue;
+                }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+                if (stopping) {
+                    Thread.currentThread().interrupt();
+                    return; // shutdownNow: the stop's time is up
+                }
+                // a route step left the interrupt flag set (Thread.interrupted() has now cleared it): not a reason to stop routing
+                LOG.debug("covetpg listen on {}: the routing thread was interrupted by a route step; routing on", from.channels());
+                continue;
             }
             if (next == null) {
                 if (stopping) {
@@ -83,7 +118,11 @@ public class CovetPgListenConsumer extends DefaultConsumer {
                 }
                 continue;
             }
-            route(next);
+            try {
+                route(next);
+            } catch (RuntimeException | Error unexpected) {
+                getExceptionHandler().handleException("covetpg listen: routing a notification of channel " + next.channel() + " failed", unexpected);
+            }
         }
     }
 
@@ -120,7 +159,7 @@ public class CovetPgListenConsumer extends DefaultConsumer {
         stopping = true;
         if (routing != null) {
             var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-            if (!executors.awaitTermination(shutDown(routing), executors.getShutdownAwaitTermination())) {
+            if (!executors.awaitTermination(shutDown(routing), executors.getShutdownAwaitTermination()) && listener != null) {
                 LOG.warn("covetpg listen on {}: stopped with {} notifications received and not routed (the route took longer than"
                         + " shutdownAwaitTermination={}ms to route them)", listener.channels(), listener.drain(),
                         executors.getShutdownAwaitTermination());

@@ -68,6 +68,18 @@ class ConsumerTest extends CovetPgTestSupport {
         assertThat(last.get(499)).isEqualTo(Map.of("id", 2500));
     }
 
+    /** A suspension passes through Camel's shutdown preparation too: after the resume, polls must route whole results again. */
+    @Test
+    void afterASuspendAndResumeAPollRoutesTheWholeResult() throws Exception {
+        CamelContext context = consume("covetpg:query?sql=SELECT id FROM " + jobs + " ORDER BY id&chunkSize=1000&initialDelay=0&delay=200", c -> { });
+        await(() -> received.stream().anyMatch(e -> Boolean.TRUE.equals(e.getMessage().getHeader(CovetPgConstants.LAST_CHUNK))), "a whole poll");
+        context.getRouteController().suspendRoute("consumer");
+        received.clear();
+        context.getRouteController().resumeRoute("consumer");
+        await(() -> received.stream().anyMatch(e -> Boolean.TRUE.equals(e.getMessage().getHeader(CovetPgConstants.LAST_CHUNK))),
+                "the last chunk of a poll after the resume");
+    }
+
     @Test
     void aResultThatFillsItsLastChunkExactlyEndsThere() throws Exception {
         consume("covetpg:query?sql=SELECT id FROM " + jobs + " WHERE id <= 2000 ORDER BY id&chunkSize=1000&repeatCount=1", c -> { });
@@ -269,6 +281,6 @@ class ConsumerTest extends CovetPgTestSupport {
         assertThatThrownBy(() -> consume("covetpg:query?sql=SELECT 1&maxInflightChunks=0", c -> { })).hasStackTraceContaining("Invalid maxInflightChunks");
         assertThatThrownBy(() -> consume("covetpg:query?sql=SELECT id FROM " + jobs + "&onConsume=RAW(UPDATE " + jobs + " SET state = 'x' WHERE id = :#id)",
                 c -> c.setMaxPoolSize(1))).hasStackTraceContaining("maxPoolSize must be 2");
-        assertThatThrownBy(() -> consume("covetpg:batch?sql=SELECT 1", c -> { })).hasStackTraceContaining("only covetpg:query consumes");
+        assertThatThrownBy(() -> consume("covetpg:batch?sql=SELECT 1", c -> { })).hasStackTraceContaining("only covetpg:query and covetpg:listen consume");
     }
 }

@@ -265,9 +265,12 @@ class ListenConsumerTest extends CovetPgTestSupport {
             }
         });
         stopper.start();
-        await(() -> listeningBackends(db, channel) == 0, "the LISTEN connection closed");
+        // a graceful stop suspends the consumer first (it stops routing, and goes on listening) and waits for the exchange in flight
+        Thread.sleep(500);
+        assertThat(received).isEmpty();
         release.countDown();
         stopper.join(60_000);
+        assertThat(listeningBackends(db, channel)).as("LISTEN connections after the stop").isZero();
         assertThat(bodies()).containsExactlyElementsOf(IntStream.rangeClosed(1, 200).mapToObj(Integer::toString).toList());
         assertThat(covetpg(context).getListenerStates()).isEmpty();
 
@@ -292,7 +295,7 @@ class ListenConsumerTest extends CovetPgTestSupport {
         context.start();
         db.execute("SELECT pg_notify('" + channel + "', g::text) FROM generate_series(1, 10) g");
         await(() -> meters.get("covetpg.listener.notifications").functionCounter().count() == 10, "ten notifications counted");
-        assertThat(meters.get("covetpg.listener.pending").gauge().value()).isEqualTo(9); // one is in the route
+        await(() -> meters.get("covetpg.listener.pending").gauge().value() == 9, "nine pending, one in the route");
         assertThat(meters.get("covetpg.listener.deaf").gauge().value()).isZero();
         var console = new dev.covet.pg.console.CovetPgDevConsole();
         console.setCamelContext(context);
@@ -308,6 +311,80 @@ class ListenConsumerTest extends CovetPgTestSupport {
         assertThat(meters.get("covetpg.listener.pending").gauge().value()).isZero();
         context.stop();
         assertThat(meters.find("covetpg.listener.pending").gauges()).as("meters removed on stop").isEmpty();
+    }
+
+    @Test
+    void aRouteStepThatLeavesTheInterruptFlagSetDoesNotStopTheRouting() throws Exception {
+        listen("covetpg:listen?channel=" + channel, e -> {
+            if ("interrupt".equals(e.getMessage().getBody(String.class))) {
+                Thread.currentThread().interrupt(); // as code that restores the flag after catching InterruptedException does
+            }
+        });
+        db.execute("NOTIFY " + channel + ", 'interrupt'");
+        await(() -> received.size() == 1, "the first notification");
+        db.execute("NOTIFY " + channel + ", 'after'", "NOTIFY " + channel + ", 'later'");
+        await(() -> received.size() == 3, "the notifications after the interrupt");
+        assertThat(bodies()).containsExactly("interrupt", "after", "later");
+    }
+
+    @Test
+    void aSuspendedRouteGoesOnListeningAndRoutesWhatCameWhenResumed() throws Exception {
+        CamelContext context = listen("covetpg:listen?channel=" + channel);
+        context.getRouteController().suspendRoute("listen");
+        assertThat(context.getRouteController().getRouteStatus("listen")).isEqualTo(org.apache.camel.ServiceStatus.Suspended);
+        db.execute("SELECT pg_notify('" + channel + "', g::text) FROM generate_series(1, 3) g");
+        Thread.sleep(500);
+        assertThat(received).as("routed while suspended").isEmpty();
+        context.getRouteController().resumeRoute("listen");
+        await(() -> received.size() == 3, "the three after the resume");
+        assertThat(bodies()).containsExactly("1", "2", "3");
+        assertThat(received).allSatisfy(e -> assertThat(e.getMessage().getHeaders()).doesNotContainKey(CovetPgConstants.NOTIFICATIONS_MISSED));
+    }
+
+    @Test
+    void aPeerGoneWithoutClosingTheConnectionIsNoticedByTheHeartbeat() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+            CamelContext context = startContext(c -> {
+                c.setHost("127.0.0.1");
+                c.setPort(proxy.port());
+                c.setConnectTimeout(1000L);
+            }, new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("covetpg:listen?channel=" + channel + "&heartbeatInterval=300").routeId("listen").process(e -> received.add(e.copy()));
+                }
+            });
+            await(() -> state(context).listening(), "listening");
+            proxy.freeze(); // every socket stays open and no byte passes: a half-open connection, as behind a NAT that forgot it
+            await(() -> !state(context).listening(), "the unanswered heartbeat noticed");
+            assertThat(state(context).lastError()).isNotNull();
+            await(() -> state(context).reconnects() > 0, "trying to connect again");
+            assertThat(readiness(context).getState()).isEqualTo(HealthCheck.State.DOWN);
+        }
+    }
+
+    @Test
+    void retryBackoffZeroStillWaitsBetweenReconnects() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(db.host(), db.port())) {
+            CamelContext context = startContext(c -> {
+                c.setHost("127.0.0.1");
+                c.setPort(proxy.port());
+                c.setRetryBackoff(0);
+                c.setRetryMaxBackoff(0);
+            }, new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("covetpg:listen?channel=" + channel).routeId("listen").to("mock:x");
+                }
+            });
+            await(() -> state(context).listening(), "listening");
+            proxy.refuse();
+            await(() -> !state(context).listening(), "the connection gone");
+            long before = state(context).reconnects();
+            Thread.sleep(2000);
+            // at least 100 ms apart: a listener retries for ever, and 0 would be a connection storm
+            assertThat(state(context).reconnects() - before).as("connection attempts in 2 s").isBetween(1L, 21L);
+        }
     }
 
     @Test
@@ -334,6 +411,15 @@ class ListenConsumerTest extends CovetPgTestSupport {
         assertThat(startFailure("covetpg:listen?channel=" + channel + "&maxPendingNotifications=0"))
                 .hasMessageContaining("maxPendingNotifications").hasMessageContaining("between 1 and 1000000");
         assertThat(startFailure("covetpg:query?sql=SELECT 1&channel=" + channel)).hasMessageContaining("wakeOn=" + channel);
+        assertThat(startFailure("covetpg:query?sql=SELECT 1&maxPendingNotifications=5")).hasMessageContaining("maxPendingNotifications")
+                .hasMessageContaining("without wakeOn");
+        assertThat(startFailure("covetpg:query?sql=SELECT 1&wakeOn=" + channel + "&repeatCount=1")).hasMessageContaining("repeatCount");
+        assertThat(startFailure("covetpg:listen?channel=" + channel + "&heartbeatInterval=-1")).hasMessageContaining("heartbeatInterval");
+        // options of the query consumer mean nothing here: refused, not ignored
+        for (String ignored : List.of("delay=5", "chunkSize=7", "readFrom=primary", "onConsume=UPDATE x SET y = 1", "splitRows=true")) {
+            assertThat(startFailure("covetpg:listen?channel=" + channel + "&" + ignored)).as(ignored)
+                    .hasMessageContaining("covetpg:listen does nothing with " + ignored.substring(0, ignored.indexOf('=')));
+        }
         assertThat(startFailure("covetpg:query?sql=SELECT 1&wakeOn=" + channel + "&maxPendingNotifications=-1"))
                 .hasMessageContaining("maxPendingNotifications");
         assertThat(listeningBackends(db, channel)).isZero();
@@ -343,6 +429,8 @@ class ListenConsumerTest extends CovetPgTestSupport {
                 .hasMessageContaining("only consumes").hasMessageContaining("pg_notify");
         assertThat(catchThrowable(() -> template(context).send("covetpg:query?sql=SELECT 1&wakeOn=" + channel, e -> { })))
                 .hasMessageContaining("wakeOn is a consumer option");
+        assertThat(catchThrowable(() -> template(context).send("covetpg:query?sql=SELECT 1&maxPendingNotifications=10", e -> { })))
+                .hasMessageContaining("maxPendingNotifications is a consumer option");
     }
 
     private Throwable startFailure(String uri) throws Exception {

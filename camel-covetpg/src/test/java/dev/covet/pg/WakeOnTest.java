@@ -141,6 +141,76 @@ class WakeOnTest extends CovetPgTestSupport {
     }
 
     @Test
+    void aRouteStepThatLeavesTheInterruptFlagSetDoesNotStopTheWaking() throws Exception {
+        CamelContext context = startContext(c -> { }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(drainUri()).routeId("outbox").process(e -> {
+                    List<?> empty = e.getMessage().getBody(List.class);
+                    if (empty != null && empty.isEmpty()) {
+                        polls.incrementAndGet();
+                        return;
+                    }
+                    Object payload = e.getMessage().getBody(Map.class).get("payload");
+                    sent.add(payload);
+                    if ("interrupt".equals(payload)) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        });
+        await(() -> state(context).listening() && polls.get() >= 1, "listening after the first poll");
+        db.execute("INSERT INTO " + outbox + " (payload) VALUES ('interrupt')");
+        await(() -> sent.size() == 1, "the first row");
+        Thread.sleep(300);
+        db.execute("INSERT INTO " + outbox + " (payload) VALUES ('after')");
+        await(() -> sent.contains("after"), "a row after a step left the interrupt flag set, long before the delay");
+    }
+
+    @Test
+    void aNotificationHeardWhileSuspendedPollsWhenResumed() throws Exception {
+        CamelContext context = drain(c -> { });
+        await(() -> state(context).listening() && polls.get() >= 1, "listening after the first poll");
+        context.getRouteController().suspendRoute("outbox");
+        db.execute("INSERT INTO " + outbox + " (payload) VALUES ('while suspended')");
+        Thread.sleep(500);
+        assertThat(sent).isEmpty();
+        context.getRouteController().resumeRoute("outbox");
+        await(() -> sent.size() == 1, "the row announced while suspended, polled after the resume");
+        assertThat(sent).containsExactly("while suspended");
+    }
+
+    /** The role may open one connection: the pool's. The LISTEN connection is refused, and the consumer must not have polled. */
+    @Test
+    void aConsumerWhoseListenerCannotStartFailsWithoutHavingPolled() throws Exception {
+        String role = table("onlyone");
+        db.execute("CREATE ROLE " + role + " LOGIN CONNECTION LIMIT 1");
+        CamelContext context = startContext(c -> {
+            c.setUser(role);
+            c.setPassword(null);
+            c.setMaxPoolSize(1);
+            c.setMinPoolSize(1);
+        });
+        try {
+            assertThat(template(context).requestBody("covetpg:query?sql=SELECT 1 AS x&outputType=SelectValue", null, Integer.class)).isEqualTo(1);
+            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("covetpg:query?sql=SELECT 1 AS x&wakeOn=" + channel + "&initialDelay=0&delay=50").routeId("poller")
+                            .process(e -> polls.incrementAndGet());
+                }
+            }));
+            assertThat(failure).as("the start, whose LISTEN connection the server refuses").isNotNull();
+            Thread.sleep(500);
+            assertThat(polls.get()).as("polls of a consumer that failed to start").isZero();
+            assertThat(covetpg(context).getListenerStates()).isEmpty();
+        } finally {
+            context.stop();
+            db.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = '" + role + "'", "DROP ROLE " + role);
+        }
+    }
+
+    @Test
     void aYamlRouteDrainsAnOutboxOnItsNotifications() throws Exception {
         CamelContext context = newContext(c -> { });
         loadRoutes(context, "covetpg-outbox.camel.yaml", "outbox.table", outbox);

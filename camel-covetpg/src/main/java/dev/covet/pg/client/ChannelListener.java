@@ -27,13 +27,19 @@ import org.slf4j.LoggerFactory;
  * joins the queue, so it can hold that much more than {@code maxPending}.
  *
  * <p>When the connection is lost (a server restart, a terminated backend) the listener connects
- * again, with the client's retry backoff and for as long as it is open, and LISTENs again.
- * PostgreSQL does not keep notifications for a listener that is gone, so the first notification
- * after a reconnect says that some may have been missed.
+ * again, with the client's retry backoff (at least {@value #MIN_RETRY_MILLIS} ms: a listener
+ * retries for ever) and for as long as it is open, and LISTENs again. A connection only reads, so
+ * a peer that vanished without closing it would go unnoticed: every {@code heartbeatMillis} it
+ * sends {@code SELECT 1}, and one still unanswered at the next beat closes the connection (not
+ * while reading is paused, when no answer could be read). PostgreSQL does not keep notifications
+ * for a listener that is gone, so the first notification after a reconnect says that some may
+ * have been missed.
  */
 public final class ChannelListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.covet.pg.Listener");
+    /** The shortest wait before a reconnect, whatever retryBackoff says: 0 would be a connection storm against a server that is down. */
+    static final long MIN_RETRY_MILLIS = 100;
 
     private final PgClient client;
     /** Checked identifiers, as SQL text. */
@@ -41,6 +47,7 @@ public final class ChannelListener {
     private final String listen;
     private final int maxPending;
     private final Runnable onListeningAgain;
+    private final long heartbeatMillis;
     private final LinkedBlockingQueue<Notification> queue = new LinkedBlockingQueue<>();
     private final AtomicLong reconnects = new AtomicLong();
 
@@ -55,12 +62,16 @@ public final class ChannelListener {
     /** Reconnect attempts since the connection was lost; changed by one timer callback at a time. */
     private int attempts;
     private volatile long retryTimer = -1;
+    /** The heartbeat of the connection listening now; -1 without one. Changed on its event loop. */
+    private long heartbeatTimer = -1;
+    /** Whether the last heartbeat is still unanswered. Changed on the connection's event loop only. */
+    private boolean beatUnanswered;
 
     /**
      * @param channels    checked identifiers (see {@code Identifiers.names}), written into LISTEN as they are
      * @param onListeningAgain runs on an event loop each time LISTEN succeeded after a reconnect; it must not block
      */
-    ChannelListener(PgClient client, List<String> channels, int maxPending, Runnable onListeningAgain) {
+    ChannelListener(PgClient client, List<String> channels, int maxPending, long heartbeatMillis, Runnable onListeningAgain) {
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be 1 or more");
         }
@@ -68,6 +79,7 @@ public final class ChannelListener {
         this.channels = List.copyOf(channels);
         this.listen = String.join("; ", channels.stream().map(c -> "LISTEN " + c).toList());
         this.maxPending = maxPending;
+        this.heartbeatMillis = heartbeatMillis;
         this.onListeningAgain = onListeningAgain;
     }
 
@@ -118,20 +130,64 @@ public final class ChannelListener {
      */
     private void listening(SqlConnection c, boolean again) {
         connection = c;
+        if (!register()) {
+            connection = null; // closed meanwhile: close() may have looked before connection was set
+            c.close();
+            return;
+        }
         reconnected = again;
         lastError = null;
         attempts = 0;
         paused = false;
+        beatUnanswered = false;
         if (queue.size() >= maxPending) {
             pause(c);
+        }
+        if (heartbeatMillis > 0) {
+            heartbeatTimer = client.vertx().setPeriodic(heartbeatMillis, id -> beat(c, id));
         }
         if (again) {
             onListeningAgain.run();
         }
     }
 
+    /** One of the client's listeners from now on, unless closed: with close(), one of them at a time, so none is left behind. */
+    private synchronized boolean register() {
+        if (closed) {
+            return false;
+        }
+        client.addListener(this);
+        return true;
+    }
+
+    /** On the event loop of {@code c}: the heartbeat; the previous one unanswered means the peer is gone. */
+    private void beat(SqlConnection c, long timer) {
+        if (c != connection || closed) {
+            client.vertx().cancelTimer(timer);
+            return;
+        }
+        if (paused) {
+            return; // the socket is not read: no answer could arrive
+        }
+        if (beatUnanswered) {
+            LOG.warn("The connection listening on {} did not answer a SELECT 1 within {} ms (heartbeatInterval); closing it"
+                    + " and connecting again", channels, heartbeatMillis);
+            lastError = "no answer to the heartbeat within " + heartbeatMillis + " ms";
+            client.vertx().cancelTimer(timer);
+            lost(c);
+            // not close(): its goodbye to a peer that does not read would wait for as long as the socket does
+            SocketAccess.pipeline(c).channel().close();
+            return;
+        }
+        beatUnanswered = true;
+        c.query("SELECT 1").execute().onSuccess(rows -> beatUnanswered = false);
+    }
+
     /** On the event loop of the connection. */
     private void received(PgNotification n) {
+        if (closed) {
+            return; // it came after the UNLISTEN that close() is: the route has stopped taking them
+        }
         boolean first = reconnected;
         reconnected = false;
         queue.add(new Notification(n.getChannel(), n.getPayload(), n.getProcessId(), first));
@@ -181,8 +237,11 @@ public final class ChannelListener {
         if (c == null || c != connection || closed) {
             return;
         }
+        if (lastError == null) {
+            lastError = "the connection was lost";
+        }
         connection = null;
-        lastError = "the connection was lost";
+        cancelHeartbeat();
         LOG.warn("The connection listening on {} was lost; connecting again", channels);
         retry();
     }
@@ -194,11 +253,14 @@ public final class ChannelListener {
         attempts++;
         reconnects.incrementAndGet();
         client.listenerReconnecting();
-        retryTimer = client.vertx().setTimer(Math.max(1, client.settings().resilience().backoff(attempts)), id -> listen(true)
+        retryTimer = client.vertx().setTimer(Math.max(MIN_RETRY_MILLIS, client.settings().resilience().backoff(attempts)), id -> listen(true)
                 .onSuccess(v -> {
                     LOG.info("Listening on {} again; notifications sent while no connection listened are lost", channels);
                 })
                 .onFailure(e -> {
+                    if (closed) {
+                        return;
+                    }
                     lastError = e.getMessage();
                     if (attempts == 1) {
                         LOG.warn("Could not listen on {} again, trying on: {}", channels, lastError);
@@ -232,8 +294,10 @@ public final class ChannelListener {
      * Notifications already received stay in the queue for {@link #poll}.
      */
     public void close() {
-        closed = true;
-        client.removeListener(this);
+        synchronized (this) {
+            closed = true;
+            client.removeListener(this);
+        }
         long timer = retryTimer;
         if (timer >= 0) {
             client.vertx().cancelTimer(timer);
@@ -242,6 +306,14 @@ public final class ChannelListener {
         connection = null;
         if (c != null) {
             c.close();
+        }
+    }
+
+    private void cancelHeartbeat() {
+        long timer = heartbeatTimer;
+        if (timer >= 0) {
+            client.vertx().cancelTimer(timer);
+            heartbeatTimer = -1;
         }
     }
 }

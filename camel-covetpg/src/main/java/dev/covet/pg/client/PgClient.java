@@ -556,13 +556,13 @@ public final class PgClient {
 
     /**
      * A listener for notifications on {@code channels} (checked identifiers), not started yet:
-     * {@link ChannelListener#start} connects. {@code onListeningAgain} runs on an event loop each
-     * time it LISTENs again after a reconnect, and must not block.
+     * {@link ChannelListener#start} connects, and from then on it is one of {@link #listenerStates}.
+     * {@code heartbeatMillis} (0 for none) is the time between its {@code SELECT 1}s.
+     * {@code onListeningAgain} runs on an event loop each time it LISTENs again after a reconnect,
+     * and must not block.
      */
-    public ChannelListener listener(List<String> channels, int maxPending, Runnable onListeningAgain) {
-        ChannelListener listener = new ChannelListener(this, channels, maxPending, onListeningAgain);
-        listeners.add(listener);
-        return listener;
+    public ChannelListener listener(List<String> channels, int maxPending, long heartbeatMillis, Runnable onListeningAgain) {
+        return new ChannelListener(this, channels, maxPending, heartbeatMillis, onListeningAgain);
     }
 
     /**
@@ -576,12 +576,21 @@ public final class PgClient {
         } catch (CovetPgException e) {
             return Future.failedFuture(e);
         }
-        return cluster.connect(primary.settings, onClose).map(connection -> {
-            if (onConnect != null) {
-                onConnect.accept(connection);
+        return cluster.connect(primary.settings, onClose).compose(connection -> {
+            try {
+                if (onConnect != null) {
+                    onConnect.accept(connection);
+                }
+                return Future.succeededFuture(connection);
+            } catch (RuntimeException e) {
+                connection.close(); // not set up as the others: not to be used, nor left open
+                return Future.failedFuture(e);
             }
-            return connection;
         });
+    }
+
+    void addListener(ChannelListener listener) {
+        listeners.add(listener);
     }
 
     void removeListener(ChannelListener listener) {
