@@ -37,6 +37,8 @@ public class CovetPgAggregationRepositoryConfigurer extends org.apache.camel.sup
         case "maximumRedeliveries": target.setMaximumRedeliveries(property(camelContext, int.class, value)); return true;
         case "recoveryinterval":
         case "recoveryInterval": target.setRecoveryInterval(property(camelContext, long.class, value)); return true;
+        case "recoverylease":
+        case "recoveryLease": target.setRecoveryLease(property(camelContext, long.class, value)); return true;
         case "repositoryname":
         case "repositoryName": target.setRepositoryName(property(camelContext, java.lang.String.class, value)); return true;
         case "userecovery":
@@ -62,6 +64,8 @@ public class CovetPgAggregationRepositoryConfigurer extends org.apache.camel.sup
         case "maximumRedeliveries": return int.class;
         case "recoveryinterval":
         case "recoveryInterval": return long.class;
+        case "recoverylease":
+        case "recoveryLease": return long.class;
         case "repositoryname":
         case "repositoryName": return java.lang.String.class;
         case "userecovery":
@@ -88,6 +92,8 @@ public class CovetPgAggregationRepositoryConfigurer extends org.apache.camel.sup
         case "maximumRedeliveries": return target.getMaximumRedeliveries();
         case "recoveryinterval":
         case "recoveryInterval": return target.getRecoveryInterval();
+        case "recoverylease":
+        case "recoveryLease": return target.getRecoveryLease();
         case "repositoryname":
         case "repositoryName": return target.getRepositoryName();
         case "userecovery":

@@ -29,12 +29,15 @@ import org.apache.camel.support.service.ServiceSupport;
  * {@link OptimisticLockingException} and the aggregator tries again). With {@code useRecovery}
  * (the default), a completed exchange whose route failed (or whose JVM died) is sent again by the
  * aggregator after {@code recoveryInterval}, at most {@code maximumRedeliveries} times, then to
- * {@code deadLetterUri}.
+ * {@code deadLetterUri}. A completed exchange belongs to the instance that completed it for
+ * {@code recoveryLease}: only that instance recovers it meanwhile (another one would send again
+ * what this one is still routing), and any instance once the lease ran out without it being
+ * renewed (its JVM is gone).
  *
  * <p>Tables ({@code repositoryName} and {@code repositoryName_completed}, created when missing
  * unless {@code createTable=false}): {@code (key text PRIMARY KEY, exchange bytea, version bigint,
  * updated_at timestamptz)} and {@code (exchange_id text PRIMARY KEY, key text, exchange bytea,
- * completed_at timestamptz)}. An exchange is Camel's {@code DefaultExchangeHolder} in Java
+ * completed_at timestamptz, instance_id text, lease_until timestamptz)}. An exchange is Camel's {@code DefaultExchangeHolder} in Java
  * serialisation, read back only through the {@code deserializationFilter} allow-list. Every
  * change is one statement in autocommit (completing is a delete and an insert in one statement),
  * waited for on the calling thread (refused on a Vert.x event loop).
@@ -67,6 +70,11 @@ public class CovetPgAggregationRepository extends ServiceSupport
     private int maximumRedeliveries;
     @Metadata(description = "Where a completed exchange goes after maximumRedeliveries failed recoveries.")
     private String deadLetterUri;
+    @Metadata(description = "Milliseconds a completed exchange belongs to the instance (repository in a CamelContext) that completed it:"
+                            + " meanwhile only that instance recovers it, and it renews the lease at each recovery interval; once the lease"
+                            + " ran out (the instance is gone) any instance sharing the tables may. Longer than the route after the"
+                            + " aggregator takes, and than recoveryInterval.", defaultValue = "60000")
+    private long recoveryLease = 60_000;
     @Metadata(description = "Also store headers and properties of types other than Camel's simple ones (String, numbers, dates),"
                             + " when they are Serializable; reading them back needs their classes in deserializationFilter.",
               defaultValue = "false")
@@ -90,6 +98,9 @@ public class CovetPgAggregationRepository extends ServiceSupport
     private String completeVersion;
     private String delete;
     private String deleteVersion;
+    private String claim;
+    /** This instance, in the completed table's rows it owns: a new one each start. */
+    private String instanceId;
 
     public CovetPgAggregationRepository() {
     }
@@ -116,6 +127,11 @@ public class CovetPgAggregationRepository extends ServiceSupport
         if (recoveryInterval < 1) {
             throw new IllegalArgumentException("Invalid recoveryInterval '" + recoveryInterval + "': must be 1 ms or more");
         }
+        if (recoveryLease <= recoveryInterval) {
+            throw new IllegalArgumentException("Invalid recoveryLease '" + recoveryLease + "': must be longer than recoveryInterval ("
+                    + recoveryInterval + " ms), at which the instance that owns a completed exchange renews it");
+        }
+        instanceId = java.util.UUID.randomUUID().toString();
         table = Identifiers.table(repositoryName, "repositoryName");
         completed = Identifiers.table(completedName(repositoryName), "repositoryName");
         Component component = camelContext.getComponent(componentName);
@@ -132,18 +148,24 @@ public class CovetPgAggregationRepository extends ServiceSupport
                 + " RETURNING version";
         select = "SELECT exchange, version FROM " + table + " WHERE key = $1";
         // one statement, so the key's row leaves and the completed exchange arrives together, or neither
+        String owned = ", instance_id, lease_until) ";
+        String lease = "$4::text, clock_timestamp() + $5::bigint * interval '1 millisecond'";
         complete = "WITH gone AS (DELETE FROM " + table + " WHERE key = $1) INSERT INTO " + completed
-                + " (exchange_id, key, exchange) VALUES ($2, $1, $3)";
-        completeVersion = "WITH gone AS (DELETE FROM " + table + " WHERE key = $1 AND version = $4 RETURNING key) INSERT INTO " + completed
-                + " (exchange_id, key, exchange) SELECT $2::text, key, $3::bytea FROM gone";
+                + " (exchange_id, key, exchange" + owned + "VALUES ($2, $1, $3, " + lease + ")";
+        completeVersion = "WITH gone AS (DELETE FROM " + table + " WHERE key = $1 AND version = $6 RETURNING key) INSERT INTO " + completed
+                + " (exchange_id, key, exchange" + owned + "SELECT $2::text, key, $3::bytea, " + lease + " FROM gone";
+        // its own rows, renewed, and those whose owner let the lease run out, taken over; row locks make two takers take turns
+        claim = "UPDATE " + completed + " SET instance_id = $1, lease_until = clock_timestamp() + $2::bigint * interval '1 millisecond'"
+                + " WHERE instance_id = $1 OR lease_until < clock_timestamp() RETURNING exchange_id";
         delete = "DELETE FROM " + table + " WHERE key = $1";
         deleteVersion = "DELETE FROM " + table + " WHERE key = $1 AND version = $2";
         if (createTable) {
-            // IF NOT EXISTS: several contexts may start at once
-            run("CREATE TABLE IF NOT EXISTS " + table + " (key text PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL,"
-                    + " updated_at timestamptz NOT NULL DEFAULT now())", List.of(), "creating");
-            run("CREATE TABLE IF NOT EXISTS " + completed + " (exchange_id text PRIMARY KEY, key text NOT NULL, exchange bytea NOT NULL,"
-                    + " completed_at timestamptz NOT NULL DEFAULT now())", List.of(), "creating");
+            Map<String, String> ddl = new java.util.LinkedHashMap<>();
+            ddl.put(table, "CREATE TABLE " + table + " (key text PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL,"
+                    + " updated_at timestamptz NOT NULL DEFAULT now())");
+            ddl.put(completed, "CREATE TABLE " + completed + " (exchange_id text PRIMARY KEY, key text NOT NULL, exchange bytea NOT NULL,"
+                    + " completed_at timestamptz NOT NULL DEFAULT now(), instance_id text NOT NULL, lease_until timestamptz NOT NULL)");
+            RepositoryTables.create(client, ddl);
         } else {
             for (String t : List.of(table, completed)) {
                 if (!Boolean.TRUE.equals(run("SELECT to_regclass($1) IS NOT NULL", List.of(t), "looking for").rows().get(0).values()
@@ -177,7 +199,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
     /** Stores the exchange under the key, whatever was there; returns null (the old exchange is not read back). */
     @Override
     public Exchange add(CamelContext context, String key, Exchange exchange) {
-        QueryResult r = run(upsert, List.of(key, codec.encode(exchange)), "writing to");
+        QueryResult r = run(upsert, List.of(key, codec.encode(exchange, VERSION_PROPERTY)), "writing to");
         exchange.setProperty(VERSION_PROPERTY, version(r));
         return null;
     }
@@ -189,7 +211,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
      */
     @Override
     public Exchange add(CamelContext context, String key, Exchange oldExchange, Exchange newExchange) throws OptimisticLockingException {
-        byte[] bytes = codec.encode(newExchange);
+        byte[] bytes = codec.encode(newExchange, VERSION_PROPERTY);
         QueryResult r;
         if (oldExchange == null) {
             r = run(insertFirst, List.of(key, bytes), "writing to");
@@ -232,9 +254,9 @@ public class CovetPgAggregationRepository extends ServiceSupport
         Long version = exchange.getProperty(VERSION_PROPERTY, Long.class);
         long changed;
         if (useRecovery) {
-            byte[] bytes = codec.encode(exchange);
-            changed = version == null ? run(complete, List.of(key, exchange.getExchangeId(), bytes), "completing in").rowCount()
-                    : run(completeVersion, List.of(key, exchange.getExchangeId(), bytes, version), "completing in").rowCount();
+            byte[] bytes = codec.encode(exchange, VERSION_PROPERTY);
+            changed = version == null ? run(complete, List.of(key, exchange.getExchangeId(), bytes, instanceId, recoveryLease), "completing in").rowCount()
+                    : run(completeVersion, List.of(key, exchange.getExchangeId(), bytes, instanceId, recoveryLease, version), "completing in").rowCount();
         } else {
             changed = version == null ? run(delete, List.of(key), "completing in").rowCount()
                     : run(deleteVersion, List.of(key, version), "completing in").rowCount();
@@ -257,13 +279,17 @@ public class CovetPgAggregationRepository extends ServiceSupport
 
     @Override
     public Set<String> getKeys() {
-        return column("SELECT key FROM " + table, "key");
+        return column("SELECT key FROM " + table, List.of(), "key");
     }
 
-    /** The completed exchanges not confirmed yet, by exchange id: what the aggregator may send again. */
+    /**
+     * The completed exchanges not confirmed yet that this instance may send again: its own (their
+     * lease renewed), and those whose owner let the lease run out (now this instance's). Not those
+     * another live instance completed: it may still be routing them.
+     */
     @Override
     public Set<String> scan(CamelContext context) {
-        return useRecovery ? column("SELECT exchange_id FROM " + completed, "exchange_id") : Set.of();
+        return useRecovery ? column(claim, List.of(instanceId, recoveryLease), "exchange_id") : Set.of();
     }
 
     @Override
@@ -273,9 +299,9 @@ public class CovetPgAggregationRepository extends ServiceSupport
         return rows.isEmpty() ? null : codec.decode(context, (byte[]) rows.get(0).get("exchange"), "completed exchange " + exchangeId);
     }
 
-    private Set<String> column(String sql, String column) {
+    private Set<String> column(String sql, List<?> params, String column) {
         Set<String> values = new LinkedHashSet<>();
-        for (Map<String, Object> row : run(sql, List.of(), "reading").rows()) {
+        for (Map<String, Object> row : run(sql, params, "reading").rows()) {
             values.add((String) row.get(column));
         }
         return values;
@@ -316,6 +342,15 @@ public class CovetPgAggregationRepository extends ServiceSupport
     /** Whether missing tables are created at start (default) or fail it. */
     public void setCreateTable(boolean createTable) {
         this.createTable = createTable;
+    }
+
+    public long getRecoveryLease() {
+        return recoveryLease;
+    }
+
+    /** Milliseconds a completed exchange belongs to the instance that completed it; default 60000. */
+    public void setRecoveryLease(long recoveryLease) {
+        this.recoveryLease = recoveryLease;
     }
 
     @Override

@@ -82,9 +82,8 @@ public class CovetPgIdempotentRepository extends ServiceSupport implements Idemp
         delete = "DELETE FROM " + table + " WHERE processor_name = $1 AND message_id = $2";
         deleteAll = "DELETE FROM " + table + " WHERE processor_name = $1";
         if (createTable) {
-            // IF NOT EXISTS: several contexts may start at once; the server serialises the creation
-            run("CREATE TABLE IF NOT EXISTS " + table + " (processor_name text NOT NULL, message_id text NOT NULL,"
-                    + " created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (processor_name, message_id))", List.of(), "creating");
+            RepositoryTables.create(client, java.util.Map.of(table, "CREATE TABLE " + table + " (processor_name text NOT NULL,"
+                    + " message_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (processor_name, message_id))"));
         } else if (!Boolean.TRUE.equals(run("SELECT to_regclass($1) IS NOT NULL", List.of(table), "looking for").rows().get(0).values()
                 .iterator().next())) {
             throw new IllegalArgumentException("The idempotent repository's table " + table + " does not exist and createTable=false;"

@@ -26,8 +26,11 @@ public final class RouteTransaction {
         exchange.removeProperty(component.transactionProperty());
     }
 
+    /** How the exchange property of every component's route transaction begins. */
+    public static final String PROPERTY_PREFIX = "CamelCovetPgTransaction-";
+
     /** The exchange property a component's route transaction is kept under: one per component instance. */
     public static String propertyFor(Object component) {
-        return "CamelCovetPgTransaction-" + Integer.toHexString(System.identityHashCode(component));
+        return PROPERTY_PREFIX + Integer.toHexString(System.identityHashCode(component));
     }
 }
