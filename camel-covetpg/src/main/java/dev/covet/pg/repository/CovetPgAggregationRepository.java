@@ -4,7 +4,6 @@ import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.QueryResult;
 import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.sql.Identifiers;
-import dev.covet.pg.tx.TransactionHost;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
-import org.apache.camel.Component;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.Metadata;
@@ -111,9 +109,6 @@ public class CovetPgAggregationRepository extends ServiceSupport
 
     @Override
     protected void doStart() throws Exception {
-        if (camelContext == null) {
-            throw new IllegalStateException("CovetPgAggregationRepository needs its CamelContext: bind it in the registry, or call setCamelContext");
-        }
         if (repositoryName == null || repositoryName.isBlank()) {
             throw new IllegalArgumentException("CovetPgAggregationRepository needs repositoryName: the table its exchanges are kept in");
         }
@@ -134,11 +129,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
         instanceId = java.util.UUID.randomUUID().toString();
         table = Identifiers.table(repositoryName, "repositoryName");
         completed = Identifiers.table(completedName(repositoryName), "repositoryName");
-        Component component = camelContext.getComponent(componentName);
-        if (!(component instanceof TransactionHost host)) {
-            throw new IllegalArgumentException("The aggregation repository's componentName '" + componentName + "' names no covetpg component");
-        }
-        client = host.client();
+        client = Repositories.client(camelContext, componentName, "the aggregation repository " + repositoryName);
         options = StatementOptions.resolve(client.settings(), "aggregationRepository:" + repositoryName, null, null, null).onPrimary();
         codec = new ExchangeCodec(deserializationFilter, allowSerializedHeaders, repositoryName);
         upsert = "INSERT INTO " + table + " AS t (key, exchange, version) VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE"
@@ -159,21 +150,15 @@ public class CovetPgAggregationRepository extends ServiceSupport
                 + " WHERE instance_id = $1 OR lease_until < clock_timestamp() RETURNING exchange_id";
         delete = "DELETE FROM " + table + " WHERE key = $1";
         deleteVersion = "DELETE FROM " + table + " WHERE key = $1 AND version = $2";
+        Map<String, String> ddl = new java.util.LinkedHashMap<>();
+        ddl.put(table, "CREATE TABLE " + table + " (key text PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL,"
+                + " updated_at timestamptz NOT NULL DEFAULT now())");
+        ddl.put(completed, "CREATE TABLE " + completed + " (exchange_id text PRIMARY KEY, key text NOT NULL, exchange bytea NOT NULL,"
+                + " completed_at timestamptz NOT NULL DEFAULT now(), instance_id text NOT NULL, lease_until timestamptz NOT NULL)");
         if (createTable) {
-            Map<String, String> ddl = new java.util.LinkedHashMap<>();
-            ddl.put(table, "CREATE TABLE " + table + " (key text PRIMARY KEY, exchange bytea NOT NULL, version bigint NOT NULL,"
-                    + " updated_at timestamptz NOT NULL DEFAULT now())");
-            ddl.put(completed, "CREATE TABLE " + completed + " (exchange_id text PRIMARY KEY, key text NOT NULL, exchange bytea NOT NULL,"
-                    + " completed_at timestamptz NOT NULL DEFAULT now(), instance_id text NOT NULL, lease_until timestamptz NOT NULL)");
-            RepositoryTables.create(client, ddl);
+            Repositories.create(client, ddl);
         } else {
-            for (String t : List.of(table, completed)) {
-                if (!Boolean.TRUE.equals(run("SELECT to_regclass($1) IS NOT NULL", List.of(t), "looking for").rows().get(0).values()
-                        .iterator().next())) {
-                    throw new IllegalArgumentException("The aggregation repository's table " + t + " does not exist and createTable=false;"
-                            + " create it as docs/configuration.md shows, or leave createTable at true");
-                }
-            }
+            Repositories.require(client, ddl, "the aggregation repository " + repositoryName);
         }
     }
 

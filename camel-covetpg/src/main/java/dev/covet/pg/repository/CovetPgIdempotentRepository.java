@@ -4,11 +4,9 @@ import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.QueryResult;
 import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.sql.Identifiers;
-import dev.covet.pg.tx.TransactionHost;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
-import org.apache.camel.Component;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Metadata;
@@ -63,32 +61,23 @@ public class CovetPgIdempotentRepository extends ServiceSupport implements Idemp
 
     @Override
     protected void doStart() throws Exception {
-        if (camelContext == null) {
-            throw new IllegalStateException("CovetPgIdempotentRepository needs its CamelContext: bind it in the registry, or call setCamelContext");
-        }
         if (processorName == null || processorName.isBlank()) {
             throw new IllegalArgumentException("CovetPgIdempotentRepository needs processorName: the name its keys are kept under in "
                     + tableName);
         }
         String table = Identifiers.table(tableName, "tableName");
-        Component component = camelContext.getComponent(componentName);
-        if (!(component instanceof TransactionHost host)) {
-            throw new IllegalArgumentException("The idempotent repository's componentName '" + componentName + "' names no covetpg component");
-        }
-        client = host.client();
+        client = Repositories.client(camelContext, componentName, "the idempotent repository " + processorName);
         options = StatementOptions.resolve(client.settings(), "idempotentRepository:" + processorName, null, null, null).onPrimary();
         insert = "INSERT INTO " + table + " (processor_name, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
         select = "SELECT 1 FROM " + table + " WHERE processor_name = $1 AND message_id = $2";
         delete = "DELETE FROM " + table + " WHERE processor_name = $1 AND message_id = $2";
         deleteAll = "DELETE FROM " + table + " WHERE processor_name = $1";
+        java.util.Map<String, String> ddl = java.util.Map.of(table, "CREATE TABLE " + table + " (processor_name text NOT NULL,"
+                + " message_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (processor_name, message_id))");
         if (createTable) {
-            RepositoryTables.create(client, java.util.Map.of(table, "CREATE TABLE " + table + " (processor_name text NOT NULL,"
-                    + " message_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (processor_name, message_id))"));
-        } else if (!Boolean.TRUE.equals(run("SELECT to_regclass($1) IS NOT NULL", List.of(table), "looking for").rows().get(0).values()
-                .iterator().next())) {
-            throw new IllegalArgumentException("The idempotent repository's table " + table + " does not exist and createTable=false;"
-                    + " create it (processor_name text, message_id text, created_at timestamptz, PRIMARY KEY (processor_name, message_id))"
-                    + " or leave createTable at true");
+            Repositories.create(client, ddl);
+        } else {
+            Repositories.require(client, ddl, "the idempotent repository " + processorName);
         }
     }
 

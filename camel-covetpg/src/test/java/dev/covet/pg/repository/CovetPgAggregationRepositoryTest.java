@@ -607,7 +607,7 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
     void aYamlRouteAggregatesThroughTheRepositoryBean() throws Exception {
         CamelContext context = newContext(c -> { });
         context.getRegistry().bind("join", JOIN);
-        loadRoutesWith(context, "covetpg-aggregate.camel.yaml", "aggregate.table", name);
+        loadRoutes(context, "covetpg-aggregate.camel.yaml", "aggregate.table", name);
         context.start();
         MockEndpoint out = context.getEndpoint("mock:yaml-aggregated", MockEndpoint.class);
         out.expectedBodiesReceived("y1,y2");
@@ -615,14 +615,6 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
         assertThat(rows(name)).isEqualTo(1);
         template(context).sendBodyAndHeader("direct:yaml-aggregate", "y2", "key", "y");
         out.assertIsSatisfied(30_000);
-    }
-
-    private static void loadRoutesWith(CamelContext context, String file, String property, String value) throws Exception {
-        java.util.Properties props = new java.util.Properties();
-        props.put(property, value);
-        context.getPropertiesComponent().setInitialProperties(props);
-        org.apache.camel.support.PluginHelper.getRoutesLoader(context).loadRoutes(
-                org.apache.camel.support.PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/" + file));
     }
 
     private static Throwable startFailure(CamelContext context, CovetPgAggregationRepository repository) {
