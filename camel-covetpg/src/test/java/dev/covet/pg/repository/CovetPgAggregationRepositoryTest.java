@@ -377,16 +377,7 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
                         .aggregate(header("key"), JOIN).aggregationRepository(repository()).completionSize(2).to("mock:out");
             }
         });
-        for (String body : List.of("a", "b")) {
-            Exchange sent = template(context).send("direct:in", e -> {
-                e.getMessage().setBody(body);
-                e.getMessage().setHeader("key", "k");
-            });
-            assertThat(sent.getException()).as("message " + body).isNull();
-        }
-        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
-        out.expectedBodiesReceived("a,b");
-        out.assertIsSatisfied(30_000);
+        sendsAndCompletes(context, "a", "b");
     }
 
     @Test
@@ -400,7 +391,12 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
         });
         context.getRegistry().bind("tx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
         context.start();
-        for (String body : List.of("a", "b")) {
+        sendsAndCompletes(context, "a", "b");
+    }
+
+    /** Sends the bodies under one key, each of which must succeed, and expects them joined at mock:out. */
+    private static void sendsAndCompletes(CamelContext context, String... bodies) throws InterruptedException {
+        for (String body : bodies) {
             Exchange sent = template(context).send("direct:in", e -> {
                 e.getMessage().setBody(body);
                 e.getMessage().setHeader("key", "k");
@@ -408,7 +404,7 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
             assertThat(sent.getException()).as("message " + body).isNull();
         }
         MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
-        out.expectedBodiesReceived("a,b");
+        out.expectedBodiesReceived(String.join(",", bodies));
         out.assertIsSatisfied(30_000);
     }
 
