@@ -200,6 +200,7 @@ public final class ChannelListener {
 
     private void pause(SqlConnection c) {
         paused = true;
+        beatUnanswered = false; // its answer cannot be read while paused: the first beat after the resume asks again
         SocketAccess.pipeline(c).channel().config().setAutoRead(false);
     }
 
