@@ -32,16 +32,6 @@ class ComponentOptionsTest extends CovetPgTestSupport {
         return (Long) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + applicationName + "'");
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
     @Test
     void serverSettingsAreSetOnEveryConnection() throws Exception {
         CamelContext context = startContext(c -> {

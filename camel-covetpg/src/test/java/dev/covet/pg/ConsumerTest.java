@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -32,14 +31,6 @@ class ConsumerTest extends CovetPgTestSupport {
         jobs = table("jobs");
         db.execute("CREATE TABLE " + jobs + " (id int PRIMARY KEY, state text NOT NULL DEFAULT 'new')",
                 "INSERT INTO " + jobs + " (id) SELECT g FROM generate_series(1, 2500) g");
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting until " + what).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     private CamelContext consume(String uri, java.util.function.Consumer<CovetPgConfiguration> config) throws Exception {

@@ -71,6 +71,20 @@ public abstract class CovetPgTestSupport {
                 org.apache.camel.support.PluginHelper.getResourceLoader(context).resolveResource("classpath:routes/" + name));
     }
 
+    /**
+     * Waits until {@code condition} holds, checking every 10 ms, and fails naming {@code what}
+     * after a minute: the one way tests wait for something that happens on another thread.
+     */
+    protected static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after 60 s waiting until " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** A table name unique to the calling test, so tests never see each other's rows. */
     protected static String table(String prefix) {
         return prefix + "_" + Long.toHexString(System.nanoTime());

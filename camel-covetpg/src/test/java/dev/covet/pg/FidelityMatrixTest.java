@@ -16,7 +16,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -224,7 +223,8 @@ class FidelityMatrixTest extends CovetPgTestSupport {
                 from(uri).routeId(id).process(e -> consumed.add(e.copy()));
             }
         });
-        await(() -> !consumed.isEmpty() && Boolean.TRUE.equals(consumed.get(consumed.size() - 1).getMessage().getHeader(CovetPgConstants.LAST_CHUNK)));
+        await(() -> !consumed.isEmpty() && Boolean.TRUE.equals(consumed.get(consumed.size() - 1).getMessage().getHeader(CovetPgConstants.LAST_CHUNK)),
+                "the consumer's last chunk");
         context.getRouteController().stopRoute(id);
         context.removeRoute(id);
         if (consumed.size() == 1) {
@@ -236,13 +236,6 @@ class FidelityMatrixTest extends CovetPgTestSupport {
         consumed.forEach(e -> rows.addAll(e.getMessage().getBody(List.class)));
         all.getMessage().setBody(rows);
         return all;
-    }
-
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
     }
 
     /** The server's text of every value, by id. */

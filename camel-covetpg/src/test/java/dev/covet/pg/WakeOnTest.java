@@ -1,6 +1,5 @@
 package dev.covet.pg;
 
-import static dev.covet.pg.ListenConsumerTest.await;
 import static dev.covet.pg.ListenConsumerTest.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
