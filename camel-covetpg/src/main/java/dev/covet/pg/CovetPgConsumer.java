@@ -7,7 +7,6 @@ import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
 import dev.covet.pg.client.StatementOptions;
-import dev.covet.pg.sql.Identifiers;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
 import java.util.ArrayList;
@@ -132,15 +131,11 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
 
     /** Listens on the wakeOn channels and polls at once when something comes, or when the listener is back after a reconnect. */
     private void startWaking(CovetPgEndpoint e) {
-        List<String> channels = Identifiers.names(e.getWakeOn(), "wakeOn");
-        PgClient client = e.getComponent().client();
         wakeAsked.set(false);
-        ChannelListener listener = client.listener(channels, e.checkedMaxPendingNotifications(), e.checkedHeartbeatInterval(),
-                () -> wakeAsked.set(true));
-        client.await(listener.start(), "starting to listen on " + channels + " (wakeOn)");
+        ChannelListener listener = e.listen(e.getWakeOn(), "wakeOn", () -> wakeAsked.set(true));
         wakeListener = listener;
         waking = true;
-        waker = e.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgWakeOn" + channels);
+        waker = e.getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgWakeOn" + listener.channels());
         waker.execute(() -> pollWhenWoken(listener));
     }
 
@@ -188,16 +183,9 @@ public class CovetPgConsumer extends ScheduledPollConsumer implements ShutdownAw
             wakeListener = null;
         }
         if (waker != null) {
+            // the poll in flight, if any, ends as the scheduled one does (at the next chunk); past the await time it is interrupted
             var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-            waker.shutdown(); // the poll in flight, if any, ends as the scheduled one does: at the next chunk
-            try {
-                if (!executors.awaitTermination(waker, executors.getShutdownAwaitTermination())) {
-                    executors.shutdownNow(waker);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                executors.shutdownNow(waker);
-            }
+            executors.shutdownGraceful(waker, executors.getShutdownAwaitTermination());
             waker = null;
         }
     }

@@ -115,16 +115,20 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
               description = "listen and wakeOn: notifications held for the route before covetpg stops reading the connection (1 to 1000000);"
                             + " the server then holds the rest in its notification queue, so a slow route slows the reading instead of"
                             + " growing memory.")
-    private int maxPendingNotifications = 1000;
+    private int maxPendingNotifications = DEFAULT_MAX_PENDING_NOTIFICATIONS;
     @UriParam(label = "consumer", defaultValue = "30000",
               description = "listen and wakeOn: milliseconds between the SELECT 1 sent on the LISTEN connection; one still unanswered at the"
                             + " next closes the connection and a new one LISTENs (a peer gone without closing the connection is noticed"
                             + " so). 0 sends none (TCP keepalive is then the only check).")
-    private long heartbeatInterval = 30000;
+    private long heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     @UriParam(label = "consumer", description = "query consumer: channels (comma-separated, checked as identifiers) whose notifications start a"
                                                 + " poll at once, besides the one every delay; a burst of them starts one poll. The poll on delay"
                                                 + " stays the safety net: it finds what was written while no connection listened.")
     private String wakeOn;
+
+    /** The defaults of maxPendingNotifications and heartbeatInterval (the annotations say them too). */
+    static final int DEFAULT_MAX_PENDING_NOTIFICATIONS = 1000;
+    static final long DEFAULT_HEARTBEAT_INTERVAL = 30_000;
 
     public CovetPgEndpoint(String uri, CovetPgComponent component, CovetPgOperation operation) {
         super(uri, component);
@@ -217,10 +221,23 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
         if (wakeOn != null) {
             return "wakeOn";
         }
-        if (maxPendingNotifications != 1000) {
+        if (maxPendingNotifications != DEFAULT_MAX_PENDING_NOTIFICATIONS) {
             return "maxPendingNotifications";
         }
-        return heartbeatInterval != 30000 ? "heartbeatInterval" : null;
+        return heartbeatInterval != DEFAULT_HEARTBEAT_INTERVAL ? "heartbeatInterval" : null;
+    }
+
+    /**
+     * A listener on the channels that {@code option} (channel or wakeOn) names, connected and
+     * LISTENing, with this endpoint's queue bound and heartbeat; fails as a start-up does.
+     */
+    dev.covet.pg.client.ChannelListener listen(String channels, String option, Runnable onListeningAgain) {
+        java.util.List<String> names = dev.covet.pg.sql.Identifiers.names(channels, option);
+        dev.covet.pg.client.PgClient client = getComponent().client();
+        dev.covet.pg.client.ChannelListener listener = client.listener(names, checkedMaxPendingNotifications(), checkedHeartbeatInterval(),
+                onListeningAgain);
+        client.await(listener.start(), "starting to listen on " + names + " (" + option + ")");
+        return listener;
     }
 
     /** heartbeatInterval, failing with the allowed values when it is out of range. */

@@ -2,9 +2,6 @@ package dev.covet.pg;
 
 import dev.covet.pg.client.ChannelListener;
 import dev.covet.pg.client.Notification;
-import dev.covet.pg.client.PgClient;
-import dev.covet.pg.sql.Identifiers;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,13 +74,10 @@ public class CovetPgListenConsumer extends DefaultConsumer implements Suspendabl
                 }
             }
         }
-        List<String> channels = Identifiers.names(e.getChannel(), "channel");
-        PgClient client = e.getComponent().client();
         stopping = false;
-        ChannelListener started = client.listener(channels, e.checkedMaxPendingNotifications(), e.checkedHeartbeatInterval(), () -> { });
-        client.await(started.start(), "starting to listen on " + channels);
+        ChannelListener started = e.listen(e.getChannel(), "channel", () -> { });
         listener = started;
-        routing = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgListen" + channels);
+        routing = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this, "CovetPgListen" + started.channels());
         routing.execute(() -> routeNotifications(started));
     }
 
@@ -159,7 +153,7 @@ public class CovetPgListenConsumer extends DefaultConsumer implements Suspendabl
         stopping = true;
         if (routing != null) {
             var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-            if (!executors.awaitTermination(shutDown(routing), executors.getShutdownAwaitTermination()) && listener != null) {
+            if (!executors.awaitTermination(shutDown(routing), executors.getShutdownAwaitTermination())) {
                 LOG.warn("covetpg listen on {}: stopped with {} notifications received and not routed (the route took longer than"
                         + " shutdownAwaitTermination={}ms to route them)", listener.channels(), listener.drain(),
                         executors.getShutdownAwaitTermination());
