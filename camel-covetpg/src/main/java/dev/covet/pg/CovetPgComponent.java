@@ -399,10 +399,9 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
         return c == null ? java.util.List.of() : c.nodeStates();
     }
 
-    @ManagedAttribute(description = "Every LISTEN connection (covetpg:listen, wakeOn), e.g. orders listening (0 pending, 1 reconnects)")
+    @ManagedAttribute(description = "Every LISTEN connection (covetpg:listen, wakeOn), e.g. orders: listening, 0 pending, 1 reconnects")
     public String getListeners() {
-        return getListenerStates().stream().map(l -> l.channels() + " " + (l.listening() ? "listening" : "not listening") + " (" + l.pending()
-                + " pending, " + l.reconnects() + " reconnects)").collect(java.util.stream.Collectors.joining(", "));
+        return getListenerStates().stream().map(l -> l.channels() + ": " + l.summary()).collect(java.util.stream.Collectors.joining("; "));
     }
 
     /** Every LISTEN connection (covetpg:listen, wakeOn) as seen now; empty when there is none. */

@@ -61,7 +61,7 @@ class ManagementTest extends CovetPgTestSupport {
                 from("covetpg:listen?channel=" + channel).to("mock:heard");
             }
         });
-        assertThat(JMX.getAttribute(componentMBean(context), "Listeners")).isEqualTo(channel + " listening (0 pending, 0 reconnects)");
+        assertThat(JMX.getAttribute(componentMBean(context), "Listeners")).isEqualTo(channel + ": listening, 0 pending, 0 reconnects");
     }
 
     private static ObjectName componentMBean(CamelContext context) throws Exception {

@@ -43,9 +43,7 @@ public class CovetPgDevConsole extends AbstractDevConsole {
                         .append(server.lastError() == null ? "" : " (last failure: " + server.lastError() + ")").append('\n');
             }
             for (ListenerState l : component.getListenerStates()) {
-                text.append("    Listener on ").append(l.channels()).append(": ").append(l.listening() ? "listening" : "not listening")
-                        .append(", ").append(l.pending()).append(" pending, ").append(l.reconnects()).append(" reconnects")
-                        .append(l.lastError() == null ? "" : " (" + l.lastError() + ")").append('\n');
+                text.append("    Listener on ").append(l.channels()).append(": ").append(l.summary()).append('\n');
             }
             List<SlowQuery> slow = component.getRecentSlowQueries();
             if (component.getSlowQueryThreshold() <= 0) {

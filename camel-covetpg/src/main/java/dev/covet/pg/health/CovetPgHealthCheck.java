@@ -105,8 +105,7 @@ public final class CovetPgHealthCheck implements HealthCheck {
         List<ListenerState> deaf = new java.util.ArrayList<>();
         for (ListenerState listener : client.listenerStates()) {
             // e.g. listener.orders = "listening, 0 pending, 1 reconnects"
-            builder.detail("listener." + listener.channels(), (listener.listening() ? "listening" : "not listening") + ", " + listener.pending()
-                    + " pending, " + listener.reconnects() + " reconnects" + (listener.lastError() == null ? "" : ": " + listener.lastError()));
+            builder.detail("listener." + listener.channels(), listener.summary());
             if (!listener.listening()) {
                 deaf.add(listener);
             }

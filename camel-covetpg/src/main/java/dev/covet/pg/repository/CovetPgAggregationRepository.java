@@ -131,7 +131,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
         completed = Identifiers.table(completedName(repositoryName), "repositoryName");
         client = Repositories.client(camelContext, componentName, "the aggregation repository " + repositoryName);
         options = StatementOptions.resolve(client.settings(), "aggregationRepository:" + repositoryName, null, null, null).onPrimary();
-        codec = new ExchangeCodec(deserializationFilter, allowSerializedHeaders, repositoryName);
+        codec = new ExchangeCodec(deserializationFilter, allowSerializedHeaders, repositoryName, VERSION_PROPERTY);
         upsert = "INSERT INTO " + table + " AS t (key, exchange, version) VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE"
                 + " SET exchange = EXCLUDED.exchange, version = t.version + 1, updated_at = now() RETURNING version";
         insertFirst = "INSERT INTO " + table + " (key, exchange, version) VALUES ($1, $2, 1) ON CONFLICT (key) DO NOTHING RETURNING version";
@@ -184,7 +184,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
     /** Stores the exchange under the key, whatever was there; returns null (the old exchange is not read back). */
     @Override
     public Exchange add(CamelContext context, String key, Exchange exchange) {
-        QueryResult r = run(upsert, List.of(key, codec.encode(exchange, VERSION_PROPERTY)), "writing to");
+        QueryResult r = run(upsert, List.of(key, codec.encode(exchange)), "writing to");
         exchange.setProperty(VERSION_PROPERTY, version(r));
         return null;
     }
@@ -196,7 +196,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
      */
     @Override
     public Exchange add(CamelContext context, String key, Exchange oldExchange, Exchange newExchange) throws OptimisticLockingException {
-        byte[] bytes = codec.encode(newExchange, VERSION_PROPERTY);
+        byte[] bytes = codec.encode(newExchange);
         QueryResult r;
         if (oldExchange == null) {
             r = run(insertFirst, List.of(key, bytes), "writing to");
@@ -239,7 +239,7 @@ public class CovetPgAggregationRepository extends ServiceSupport
         Long version = exchange.getProperty(VERSION_PROPERTY, Long.class);
         long changed;
         if (useRecovery) {
-            byte[] bytes = codec.encode(exchange, VERSION_PROPERTY);
+            byte[] bytes = codec.encode(exchange);
             changed = version == null ? run(complete, List.of(key, exchange.getExchangeId(), bytes, instanceId, recoveryLease), "completing in").rowCount()
                     : run(completeVersion, List.of(key, exchange.getExchangeId(), bytes, instanceId, recoveryLease, version), "completing in").rowCount();
         } else {

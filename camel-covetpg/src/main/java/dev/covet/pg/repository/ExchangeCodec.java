@@ -42,8 +42,10 @@ final class ExchangeCodec {
     private final ObjectInputFilter filter;
     private final boolean allowSerializedHeaders;
     private final String repository;
+    /** The repository's own bookkeeping property, which is not the exchange's data. */
+    private final String versionProperty;
 
-    ExchangeCodec(String deserializationFilter, boolean allowSerializedHeaders, String repository) {
+    ExchangeCodec(String deserializationFilter, boolean allowSerializedHeaders, String repository, String versionProperty) {
         try {
             this.filter = ObjectInputFilter.Config.createFilter(deserializationFilter);
         } catch (IllegalArgumentException e) {
@@ -52,6 +54,7 @@ final class ExchangeCodec {
         }
         this.allowSerializedHeaders = allowSerializedHeaders;
         this.repository = repository;
+        this.versionProperty = versionProperty;
     }
 
     /**
@@ -59,7 +62,7 @@ final class ExchangeCodec {
      * repository's version, an exception a doCatch handled. Refuses (naming the value's place and
      * type, never the value) what Camel's holder would leave out and what could not be read back.
      */
-    byte[] encode(Exchange exchange, String versionProperty) {
+    byte[] encode(Exchange exchange) {
         Exchange copy = org.apache.camel.support.ExchangeHelper.createCopy(exchange, true); // the same id: confirm and recover go by it
         copy.removeProperty(versionProperty);
         copy.removeProperties(RouteTransaction.PROPERTY_PREFIX + "*");
