@@ -102,6 +102,7 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "sql": target.setSql(property(camelContext, java.lang.String.class, value)); return true;
         case "startscheduler":
         case "startScheduler": target.setStartScheduler(property(camelContext, boolean.class, value)); return true;
+        case "synchronous": target.setSynchronous(property(camelContext, boolean.class, value)); return true;
         case "table": target.setTable(property(camelContext, java.lang.String.class, value)); return true;
         case "timeunit":
         case "timeUnit": target.setTimeUnit(property(camelContext, java.util.concurrent.TimeUnit.class, value)); return true;
@@ -198,6 +199,7 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "sql": return java.lang.String.class;
         case "startscheduler":
         case "startScheduler": return boolean.class;
+        case "synchronous": return boolean.class;
         case "table": return java.lang.String.class;
         case "timeunit":
         case "timeUnit": return java.util.concurrent.TimeUnit.class;
@@ -295,6 +297,7 @@ public class CovetPgEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "sql": return target.getSql();
         case "startscheduler":
         case "startScheduler": return target.isStartScheduler();
+        case "synchronous": return target.isSynchronous();
         case "table": return target.getTable();
         case "timeunit":
         case "timeUnit": return target.getTimeUnit();

@@ -24,7 +24,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> ENDPOINT_IDENTITY_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(51);
+        Set<String> props = new HashSet<>(52);
         props.add("allowQueryFromHeader");
         props.add("backoffErrorThreshold");
         props.add("backoffIdleThreshold");
@@ -70,6 +70,7 @@ public class CovetPgEndpointUriFactory extends org.apache.camel.support.componen
         props.add("splitRows");
         props.add("sql");
         props.add("startScheduler");
+        props.add("synchronous");
         props.add("table");
         props.add("timeUnit");
         props.add("transacted");

@@ -67,6 +67,12 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     @UriParam(label = "producer", defaultValue = "true",
               description = "batch: run the whole body in one transaction, so a failure leaves nothing behind. false commits each chunk of batchSize on its own.")
     private boolean transacted = true;
+    @UriParam(label = "producer,advanced", defaultValue = "false",
+              description = "query: the thread that sends the exchange waits for the statement's answer and continues the route itself, instead of"
+                            + " handing it to a completion thread: one thread hand-off less per statement for callers that wait anyway (a ProducerTemplate"
+                            + " request, a consumer that routes one exchange at a time). A caller that keeps many exchanges in flight from few threads"
+                            + " then has one per thread. Never on a Vert.x event loop, where the step stays asynchronous. A transacted exchange always waits.")
+    private boolean synchronous;
 
     @UriParam(label = "producer", defaultValue = "text", enums = "text,csv,binary",
               description = "copy: the COPY data format. Rows in the body are encoded in it; bytes in the body (InputStream, byte[], String, File, Path) must already be in it."
@@ -308,6 +314,9 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     /** batch: parameter sets per round trip. */
     public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
     public boolean isTransacted() { return transacted; }
+    public boolean isSynchronous() { return synchronous; }
+    /** query: wait for the answer on the sending thread. */
+    public void setSynchronous(boolean synchronous) { this.synchronous = synchronous; }
     /** batch: one transaction for the whole body. */
     public void setTransacted(boolean transacted) { this.transacted = transacted; }
     public CovetPgOperation getOperation() { return operation; }

@@ -1,5 +1,6 @@
 package dev.covet.pg;
 
+import dev.covet.pg.client.CovetPgException;
 import dev.covet.pg.client.PgClient;
 import dev.covet.pg.client.PgSession;
 import dev.covet.pg.client.QueryResult;
@@ -8,12 +9,16 @@ import dev.covet.pg.client.StatementOptions;
 import dev.covet.pg.sql.NamedParameters;
 import dev.covet.pg.sql.ParsedSql;
 import dev.covet.pg.tx.RouteTransaction;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -21,15 +26,19 @@ import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.camel.support.SynchronizationAdapter;
 
 /**
- * {@code covetpg:query}: one statement per exchange, parameters bound, asynchronous. The I/O
- * completes on a Vert.x event loop; the exchange is continued on the component's completion
- * executor so that no route step ever runs on the event loop.
+ * {@code covetpg:query}: one statement per exchange, parameters bound. The I/O completes on a
+ * Vert.x event loop, where no route step may run, so the exchange continues either on the
+ * component's completion executor (asynchronous, the default) or on the thread that sent it, which
+ * waits for the answer: always for a transacted exchange, whose thread waits for each step anyway,
+ * and with {@code synchronous=true}. Waiting there spares a hand-off to a completion thread and
+ * back on every statement (see docs/benchmarks.md, transaction).
  */
 public class CovetPgQueryProducer extends DefaultAsyncProducer {
 
     private ParsedSql endpointStatement;
     private RowBeanMapper beanMapper;
     private StatementOptions options;
+    private boolean synchronous;
 
     public CovetPgQueryProducer(CovetPgEndpoint endpoint) {
         super(endpoint);
@@ -53,6 +62,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
         checkDuration(e.getQueryTimeout(), "queryTimeout");
         checkDuration(e.getCommandTimeout(), "commandTimeout");
         options = e.statementOptions();
+        synchronous = e.isSynchronous();
         endpointStatement = e.getSql() == null || e.getSql().isBlank() ? null : NamedParameters.parse(e.getSql());
         if (e.getOutputClass() != null) {
             Class<?> type = getEndpoint().getCamelContext().getClassResolver().resolveMandatoryClass(e.getOutputClass());
@@ -75,18 +85,16 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             PgClient client = e.getComponent().client();
             PgSession transaction = RouteTransaction.current(exchange, e.getComponent());
             if (e.getOutputType() == CovetPgOutputType.StreamList) {
-                client.openCursor(statement.sql(), params, e.getFetchSize(), options, transaction)
-                        .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> {
-                            if (transaction != null) {
-                                transaction.closeBeforeEnd(ar.result());
-                            }
-                            streamResult(exchange, ar.result());
-                        }));
-            } else {
-                client.query(statement.sql(), params, options, transaction)
-                        .onComplete(ar -> continueRouting(exchange, callback, ar.cause(), () -> applyResult(exchange, ar.result())));
+                Future<RowCursor> opened = client.openCursor(statement.sql(), params, e.getFetchSize(), options, transaction);
+                return continueRouting(exchange, callback, opened, cursor -> {
+                    if (transaction != null) {
+                        transaction.closeBeforeEnd(cursor);
+                    }
+                    streamResult(exchange, cursor);
+                }, cursor -> cursor.close(false));
             }
-            return false;
+            return continueRouting(exchange, callback, client.query(statement.sql(), params, options, transaction),
+                    result -> applyResult(exchange, result), result -> { });
         } catch (Exception ex) {
             exchange.setException(ex);
             callback.done(true);
@@ -94,22 +102,54 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
         }
     }
 
-    /** Hands the exchange back to Camel on a route thread, never on the event loop that completed the I/O. */
-    private void continueRouting(Exchange exchange, AsyncCallback callback, Throwable failure, Runnable onSuccess) {
-        Runnable task = () -> {
-            try {
-                if (failure != null) {
-                    exchange.setException(failure);
-                } else {
-                    onSuccess.run();
-                }
-            } catch (Exception ex) {
-                exchange.setException(ex);
-            } finally {
+    /**
+     * Hands the exchange back to Camel on a route thread, never on the event loop that completed
+     * the I/O: this thread when it {@link #waitsHere waits here}, else a completion thread.
+     * {@code abandon} disposes of a result that arrives after this thread stopped waiting for it.
+     */
+    private <T> boolean continueRouting(Exchange exchange, AsyncCallback callback, Future<T> answer, Consumer<T> onSuccess,
+                                        Consumer<T> abandon) {
+        if (!waitsHere(exchange)) {
+            answer.onComplete(ar -> getEndpoint().getComponent().runOnCompletionThread(() -> {
+                apply(exchange, ar, onSuccess);
                 callback.done(false);
+            }));
+            return false;
+        }
+        try {
+            answer.toCompletionStage().toCompletableFuture().get(); // bounded by commandTimeout, as the asynchronous path is
+            apply(exchange, answer, onSuccess);
+        } catch (ExecutionException failed) {
+            apply(exchange, answer, onSuccess); // the failure, as it is on the future
+        } catch (InterruptedException e) {
+            // as every wait of the client (Await): the interrupt ends it and stays set
+            Thread.currentThread().interrupt();
+            answer.onSuccess(abandon::accept);
+            exchange.setException(new CovetPgException("Interrupted while waiting for the answer of " + getEndpoint().describe(), e));
+        }
+        callback.done(true);
+        return true;
+    }
+
+    private static <T> void apply(Exchange exchange, AsyncResult<T> answer, Consumer<T> onSuccess) {
+        try {
+            if (answer.failed()) {
+                exchange.setException(answer.cause());
+            } else {
+                onSuccess.accept(answer.result());
             }
-        };
-        getEndpoint().getComponent().runOnCompletionThread(task);
+        } catch (Exception ex) {
+            exchange.setException(ex);
+        }
+    }
+
+    /**
+     * Whether this step waits for its answer on the thread that sent the exchange: a transacted
+     * exchange's thread (Camel routes it synchronously, waiting for every step anyway) and, with
+     * synchronous=true, any caller; never an event loop, where waiting would stall every connection.
+     */
+    private boolean waitsHere(Exchange exchange) {
+        return (synchronous || exchange.isTransacted()) && !PgClient.onEventLoop();
     }
 
     private ParsedSql statement(Exchange exchange) {

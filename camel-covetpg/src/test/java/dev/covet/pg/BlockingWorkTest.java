@@ -39,6 +39,24 @@ class BlockingWorkTest extends CovetPgTestSupport {
     }
 
     @Test
+    void synchronousCalledOnAnEventLoopStaysAsynchronous() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+        CamelContext context = newContext(c -> { }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:q").to("covetpg:query?synchronous=true&outputType=SelectValue&sql=SELECT 6")
+                        .process(e -> thread.set(Thread.currentThread().getName()));
+            }
+        });
+        context.start();
+        Exchange out = sendFromAnEventLoop(context, "direct:q", null).get(20, TimeUnit.SECONDS);
+        assertThat(out.getException()).isNull();
+        assertThat(out.getMessage().getBody()).isEqualTo(6);
+        // it did not wait on the caller's event loop, nor continue there
+        assertThat(thread.get()).contains("CovetPgCompletion");
+    }
+
+    @Test
     void aRouteTransactionStartedOnAnEventLoopRunsToItsCommit() throws Exception {
         String t = table("tx_from_loop");
         db.execute("CREATE TABLE " + t + " (id int)");

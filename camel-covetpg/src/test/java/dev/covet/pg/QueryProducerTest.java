@@ -340,6 +340,86 @@ class QueryProducerTest extends CovetPgTestSupport {
         assertThat(threads).isNotEmpty().hasSizeLessThanOrEqualTo(3).allSatisfy(name -> assertThat(name).contains("CovetPgCompletion"));
     }
 
+    @Test
+    void aTransactedExchangeIsRoutedOnTheThreadThatSentIt() throws Exception {
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        CamelContext context = newContext(c -> { }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx")
+                        .to("covetpg:query?sql=INSERT INTO " + people + " (id, full_name) VALUES (10, 'Barbara')")
+                        .process(e -> threads.add(Thread.currentThread().getName()))
+                        .to("covetpg:query?outputType=StreamList&sql=SELECT id FROM " + people + " ORDER BY id")
+                        .process(e -> threads.add(Thread.currentThread().getName()))
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT count(*) FROM " + people)
+                        .process(e -> threads.add(Thread.currentThread().getName()));
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
+        context.start();
+        Exchange out = send(context, "direct:tx", null);
+        assertThat(out.getException()).isNull();
+        assertThat(out.getMessage().getBody()).isEqualTo(4L); // the insert is seen inside the transaction
+        // each step waited for its answer on the sending thread: no completion thread took the exchange over
+        assertThat(threads).containsExactly(Thread.currentThread().getName(), Thread.currentThread().getName(),
+                Thread.currentThread().getName());
+        assertThat(db.queryValue("SELECT full_name FROM " + people + " WHERE id = 10")).isEqualTo("Barbara"); // committed
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    @Test
+    void synchronousRoutesOnTheSendingThreadAndOtherwiseOnACompletionThread() throws Exception {
+        AtomicReference<String> synchronous = new AtomicReference<>();
+        AtomicReference<String> asynchronous = new AtomicReference<>();
+        CamelContext context = startContext(c -> { }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:sync").to("covetpg:query?synchronous=true&outputType=SelectOne&sql=SELECT full_name FROM " + people + " WHERE id = 2")
+                        .process(e -> synchronous.set(Thread.currentThread().getName()));
+                from("direct:async").to("covetpg:query?outputType=SelectOne&sql=SELECT full_name FROM " + people + " WHERE id = 2")
+                        .process(e -> asynchronous.set(Thread.currentThread().getName()));
+            }
+        });
+        assertThat(send(context, "direct:sync", null).getMessage().getBody()).isEqualTo(Map.of("full_name", "Grace"));
+        assertThat(send(context, "direct:async", null).getMessage().getBody()).isEqualTo(Map.of("full_name", "Grace"));
+        assertThat(synchronous.get()).isEqualTo(Thread.currentThread().getName());
+        assertThat(asynchronous.get()).contains("CovetPgCompletion");
+        // a failure reaches a synchronous caller as it reaches an asynchronous one
+        Exchange failed = send(context, "covetpg:query?synchronous=true&sql=SELECT * FROM " + people + "_missing", null);
+        Exchange failedAsync = send(context, "covetpg:query?sql=SELECT * FROM " + people + "_missing", null);
+        assertThat(failed.getException()).isInstanceOf(CovetPgException.class);
+        assertThat(((CovetPgException) failed.getException()).getSqlState()).isEqualTo("42P01");
+        assertThat(failed.getException().getMessage()).isEqualTo(failedAsync.getException().getMessage());
+    }
+
+    @Test
+    void anInterruptEndsASynchronousWaitAndTheCursorThatArrivesLaterIsClosed() throws Exception {
+        CamelContext context = newContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:hold").transacted("covetpgTx").to("covetpg:query?sql=SELECT pg_sleep(2)");
+                from("direct:stream").to("covetpg:query?synchronous=true&outputType=StreamList&sql=SELECT id FROM " + people);
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
+        context.start();
+        // the only connection is held by a transaction for 2 s, so the cursor waits for it
+        var holder = template(context).asyncSend("direct:hold", e -> { });
+        await(() -> covetpg(context).getPoolStatistics().inUse() == 1, "the transaction holding the connection");
+        AtomicReference<Exchange> out = new AtomicReference<>();
+        Thread caller = new Thread(() -> out.set(send(context, "direct:stream", null)), "interrupted-caller");
+        caller.start();
+        await(() -> covetpg(context).getPoolStatistics().waiting() == 1, "the cursor waiting for the connection");
+        caller.interrupt();
+        caller.join(10_000);
+        assertThat(out.get().getException()).isInstanceOf(CovetPgException.class).hasMessageContaining("Interrupted while waiting");
+        assertThat(holder.get(20, java.util.concurrent.TimeUnit.SECONDS).getException()).isNull();
+        // the cursor opened once the transaction gave the connection back, after its caller stopped
+        // waiting: it was closed, so the only connection is there for the next statement
+        await(() -> covetpg(context).getPoolStatistics().inUse() == 0, "the connection back in the pool");
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 3", null).getMessage().getBody()).isEqualTo(3);
+    }
+
     /** Sends {@code count} empty exchanges to {@code uri} without waiting between them; each answer, checked to have no exception. */
     private static List<Exchange> sendAtOnce(CamelContext context, String uri, int count) throws Exception {
         ProducerTemplate template = template(context);

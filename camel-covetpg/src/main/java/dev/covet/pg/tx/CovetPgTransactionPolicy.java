@@ -81,12 +81,15 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             }
             RouteTransaction.bind(exchange, component, session);
             exchange.getExchangeExtension().setTransacted(true);
+            Thread starter = Thread.currentThread();
             return processor.process(exchange, doneSync -> {
-                if (doneSync) {
-                    // still on the thread that started the transaction, which its caller lets wait
-                    // (the end is bounded by commandTimeout, and never fails: failures land on the exchange)
+                if (doneSync || Thread.currentThread() == starter) {
+                    // On the thread that started the transaction, which its caller lets wait: Camel routes
+                    // a transacted exchange on it, and may still report the end as asynchronous. Ending here
+                    // spares the COMMIT's answer a hand-off to a completion thread and back. (The end is
+                    // bounded by commandTimeout, and never fails: failures land on the exchange.)
                     end(exchange, session).toCompletionStage().toCompletableFuture().join();
-                    callback.done(true);
+                    callback.done(doneSync);
                     return;
                 }
                 // On a completion thread: the COMMIT must not hold it for a round trip, since the

@@ -54,6 +54,8 @@ import org.openjdk.jmh.runner.IterationType;
  *   <li>{@code covetpgBlocking}: {@code covetpg:query} with default options, driven as camel-sql is:
  *       {@code concurrency} threads of its own, each calling the producer and waiting for the answer
  *       (what a {@code ProducerTemplate} caller does);</li>
+ *   <li>{@code covetpgSynchronous}: the same callers on an endpoint with {@code synchronous=true}:
+ *       each caller waits for its answer itself, with no completion thread in between;</li>
  *   <li>{@code vertxPgClient}: the bare vertx-pg-client pool, {@code preparedQuery(..).execute(..)}
  *       with a completion handler: the zero-Camel limit;</li>
  *   <li>{@code vertxPipelined}: the driver's own pipelined client ({@code PgBuilder.client()}) on
@@ -193,12 +195,13 @@ public class QueryBenchmark {
         // only the contender of this fork's benchmark method is opened, so no idle pool shares the server
         camel = new DefaultCamelContext();
         switch (contender) {
-            case "covetpg", "covetpgPipelined", "covetpgBlocking" -> {
+            case "covetpg", "covetpgPipelined", "covetpgBlocking", "covetpgSynchronous" -> {
                 CovetPgComponent covetpg = Contenders.covetpg(db, poolSize, poolSize);
                 covetpg.getConfiguration().setPipelining(contender.equals("covetpgPipelined"));
                 camel.addComponent("covetpg", covetpg);
                 camel.start();
-                covetpgEndpoint = camel.getEndpoint("covetpg:query?outputType=" + w.covetpgOutput + "&sql=RAW(" + w.named + ")");
+                covetpgEndpoint = camel.getEndpoint("covetpg:query?outputType=" + w.covetpgOutput + "&sql=RAW(" + w.named + ")"
+                        + (contender.equals("covetpgSynchronous") ? "&synchronous=true" : ""));
                 covetpgProducer = covetpgEndpoint.createAsyncProducer();
                 covetpgProducer.start();
             }
@@ -282,6 +285,12 @@ public class QueryBenchmark {
     @Benchmark
     @OperationsPerInvocation(OPS)
     public long covetpgBlocking() throws InterruptedException {
+        return await(() -> new BlockingDriver(covetpgEndpoint, "covetpg"));
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(OPS)
+    public long covetpgSynchronous() throws InterruptedException {
         return await(() -> new BlockingDriver(covetpgEndpoint, "covetpg"));
     }
 
