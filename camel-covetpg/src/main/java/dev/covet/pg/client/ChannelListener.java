@@ -156,7 +156,7 @@ public final class ChannelListener {
         if (closed) {
             return false;
         }
-        client.addListener(this);
+        client.listeners().add(this);
         return true;
     }
 
@@ -191,7 +191,7 @@ public final class ChannelListener {
         boolean first = reconnected;
         reconnected = false;
         queue.add(new Notification(n.getChannel(), n.getPayload(), n.getProcessId(), first));
-        client.notified();
+        client.listeners().notified();
         SqlConnection c = connection;
         if (!paused && c != null && queue.size() >= maxPending) {
             pause(c);
@@ -253,7 +253,7 @@ public final class ChannelListener {
         }
         attempts++;
         reconnects.incrementAndGet();
-        client.listenerReconnecting();
+        client.listeners().reconnecting();
         retryTimer = client.vertx().setTimer(Math.max(MIN_RETRY_MILLIS, client.settings().resilience().backoff(attempts)), id -> listen(true)
                 .onSuccess(v -> {
                     LOG.info("Listening on {} again; notifications sent while no connection listened are lost", channels);
@@ -297,7 +297,7 @@ public final class ChannelListener {
     public void close() {
         synchronized (this) {
             closed = true;
-            client.removeListener(this);
+            client.listeners().remove(this);
         }
         long timer = retryTimer;
         if (timer >= 0) {

@@ -10,8 +10,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,10 +18,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * enforces the time limits and counts what the pool does. Nothing here blocks; results complete
  * on a Vert.x event loop and callers move off it themselves.
  *
- * <p>Its parts, each with one job: {@link Cluster} knows the servers and their roles, a
+ * <p>Its parts, each with one job: {@link Cluster} knows the servers and their roles,
+ * {@link Lender} asks their pools for connections and counts what it lends, a
  * {@link Lease} is one lent connection (and what may still run on it), {@link Pipeline} shares
  * connections among pipelined statements, {@link Attempts} is the retry loop of one operation,
- * and {@link Reports} tells the slow-query log, the metrics and the retry log what happened.
+ * {@link Reports} tells the slow-query log, the metrics and the retry log what happened, and
+ * {@link Listeners} keeps the LISTEN connections.
  */
 public final class PgClient {
 
@@ -39,17 +39,12 @@ public final class PgClient {
     private final PoolWarnings poolWarnings;
     private long poolWarningTimer = -1;
 
-    private final AtomicInteger inUse = new AtomicInteger();
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AtomicLong acquired = new AtomicLong();
-    private final AtomicLong timeouts = new AtomicLong();
+    /** Lends the pools' connections and counts what they do; made at start, with the cluster. */
+    private Lender lender;
 
     private final java.util.function.Consumer<SqlConnection> onConnect;
 
-    /** The LISTEN connections open now, and what they did since start (counters keep counting after one closes). */
-    private final java.util.Set<ChannelListener> listeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final AtomicLong notifications = new AtomicLong();
-    private final AtomicLong listenerReconnects = new AtomicLong();
+    private final Listeners listeners = new Listeners();
 
     public PgClient(Vertx vertx, ClientSettings settings, String name) {
         this(vertx, settings, name, null);
@@ -76,8 +71,9 @@ public final class PgClient {
     public Future<Void> start() {
         home = vertx.getOrCreateContext();
         cluster = new Cluster(vertx, settings, name, onConnect);
+        lender = new Lender(vertx, settings, cluster, reports, this::onEventLoop);
         if (settings.pipelining()) {
-            cluster.nodes().forEach(node -> pipelines.put(node, new Pipeline(node, vertx, settings, this::acquire)));
+            cluster.nodes().forEach(node -> pipelines.put(node, new Pipeline(node, vertx, settings, lender::acquire)));
         }
         return cluster.start().compose(v -> prewarm());
     }
@@ -95,7 +91,7 @@ public final class PgClient {
             for (int i = 0; i < settings.minPoolSize(); i++) {
                 // bounded by connectTimeout, not acquireTimeout: a fail-fast acquireTimeout is about
                 // waiting for a busy pool, and must not fail a start on a server slow to accept
-                opened.add(acquire(primary, settings.connectTimeout()).compose(lease -> lease.connection().query("SELECT 1").execute()
+                opened.add(lender.acquire(primary, settings.connectTimeout()).compose(lease -> lease.connection().query("SELECT 1").execute()
                         .map(rows -> lease)
                         .onFailure(e -> lease.release())));
             }
@@ -342,87 +338,6 @@ public final class PgClient {
         }
     }
 
-    /**
-     * Asks {@code node}'s pool for a connection, waiting at most acquireTimeout; failures come
-     * translated, and tell the breaker and the cluster.
-     *
-     * <p>The time limit is enforced here, not by the Vert.x pool: Vert.x 4.5 can hand a returned
-     * connection to a waiter whose timeout fires at the same moment, and that connection is then
-     * lost to the pool for good (fixed upstream in 5.0.8, not in 4.5). Here a connection that
-     * arrives after its caller gave up goes straight back to the pool.
-     */
-    private Future<Lease> acquire(Node node) {
-        return acquire(node, settings.acquireTimeout());
-    }
-
-    /** As {@link #acquire(Node)}, waiting at most {@code limit} ms (0: no limit). */
-    private Future<Lease> acquire(Node node, long limit) {
-        if (io.vertx.core.Vertx.currentContext() == null) {
-            return onEventLoop(() -> acquire(node, limit));
-        }
-        if (node.breaker.isOpen()) {
-            return afterBreakerCloses(node, limit);
-        }
-        waiting.incrementAndGet();
-        long asked = System.nanoTime();
-        Promise<Lease> result = Promise.promise();
-        long timer = limit > 0 ? vertx.setTimer(limit, id -> {
-            if (result.tryFail(PgErrors.poolExhausted(node.settings, statistics()))) {
-                timeouts.incrementAndGet();
-            }
-        }) : -1;
-        result.future().onComplete(ar -> {
-            waiting.decrementAndGet();
-            reports.acquired(ar.succeeded(), System.nanoTime() - asked);
-        });
-        node.pool.getConnection().onComplete(ar -> {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
-            if (ar.failed()) {
-                CovetPgException failure = PgErrors.translate(ar.cause(), node.settings, "waiting for a connection");
-                if (failure instanceof CovetPgPoolExhaustedException) {
-                    timeouts.incrementAndGet();
-                } else if (failure instanceof CovetPgConnectionException) {
-                    node.breaker.failed(failure.getMessage());
-                    cluster.refresh();
-                }
-                result.tryFail(failure);
-                return;
-            }
-            node.breaker.succeeded();
-            inUse.incrementAndGet();
-            acquired.incrementAndGet();
-            Lease lease = Lease.own(ar.result(), node, vertx, inUse::decrementAndGet);
-            if (!result.tryComplete(lease)) {
-                lease.release(); // its caller stopped waiting: back to the pool, not lost
-                acquired.decrementAndGet();
-            }
-        });
-        return result.future();
-    }
-
-    /**
-     * Waits for {@code node}'s open circuit breaker to close (a probe reached the server), then
-     * asks for a connection with what is left of {@code limit}; fails with the breaker's
-     * rejection when {@code limit} runs out first. With no limit the operation's commandTimeout,
-     * if any, bounds the wait.
-     */
-    private Future<Lease> afterBreakerCloses(Node node, long limit) {
-        long asked = System.nanoTime();
-        Promise<Void> closed = Promise.promise();
-        long timer = limit > 0 ? vertx.setTimer(limit, id -> closed.tryFail(node.breaker.rejection())) : -1;
-        node.breaker.whenClosed().onSuccess(closed::tryComplete).onFailure(closed::tryFail);
-        return closed.future().compose(v -> {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
-            long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
-            long left = limit > 0 ? Math.max(1, limit - waited) : 0;
-            return acquire(node, left);
-        });
-    }
-
     Cluster cluster() {
         return cluster;
     }
@@ -437,7 +352,7 @@ public final class PgClient {
 
     /** A connection of {@code node} for one attempt: a share of a pipelined one, or one of its own. */
     Future<Lease> lend(Node node, boolean pipelined) {
-        return pipelined ? pipelines.get(node).lease() : acquire(node);
+        return pipelined ? pipelines.get(node).lease() : lender.acquire(node);
     }
 
     /**
@@ -483,18 +398,7 @@ public final class PgClient {
 
     /** The pools of every server together (maxPoolSize applies to each server's pool). */
     public PoolStatistics statistics() {
-        if (cluster == null) {
-            return new PoolStatistics(0, 0, 0, 0, settings.maxPoolSize(), 0, 0);
-        }
-        int size = 0;
-        for (Node node : cluster.nodes()) {
-            size += node.pool.size();
-        }
-        int used = inUse.get();
-        int waiters = waiting.get();
-        // the pool's size counts connections still being opened: while anyone waits, none is idle
-        int idle = waiters > 0 ? 0 : Math.max(0, size - used);
-        return new PoolStatistics(size, used, idle, waiters, settings.maxPoolSize() * cluster.nodes().size(), acquired.get(), timeouts.get());
+        return lender == null ? new PoolStatistics(0, 0, 0, 0, settings.maxPoolSize(), 0, 0) : lender.statistics();
     }
 
     /**
@@ -589,35 +493,24 @@ public final class PgClient {
         });
     }
 
-    void addListener(ChannelListener listener) {
-        listeners.add(listener);
-    }
-
-    void removeListener(ChannelListener listener) {
-        listeners.remove(listener);
-    }
-
-    void notified() {
-        notifications.incrementAndGet();
-    }
-
-    void listenerReconnecting() {
-        listenerReconnects.incrementAndGet();
+    /** The LISTEN connections this client opened, and what they did since start. */
+    Listeners listeners() {
+        return listeners;
     }
 
     /** Every open listener as seen now; empty when there is none. */
     public List<ListenerState> listenerStates() {
-        return listeners.stream().map(ChannelListener::state).toList();
+        return listeners.states();
     }
 
     /** Notifications received by this client's listeners since start. */
     public long totalNotifications() {
-        return notifications.get();
+        return listeners.notifications();
     }
 
     /** Attempts of this client's listeners to connect again since start. */
     public long totalListenerReconnects() {
-        return listenerReconnects.get();
+        return listeners.reconnects();
     }
 
     /** Whether the calling thread is a Vert.x event loop, where nothing may wait. */
@@ -626,7 +519,7 @@ public final class PgClient {
     }
 
     public Future<Void> close() {
-        listeners.forEach(ChannelListener::close); // their consumers close them first; this is for one left behind
+        listeners.closeAll(); // their consumers close them first; this is for one left behind
         if (poolWarningTimer >= 0) {
             vertx.cancelTimer(poolWarningTimer);
             poolWarningTimer = -1;
