@@ -27,6 +27,8 @@ final class CsvRowEncoder extends RowEncoder {
             }
             if (isUncheckedWhole(v, i)) {
                 putLong(((Number) v).longValue());
+            } else if (putPlainDecimal(v, i)) {
+                // written: its digits need no quotes
             } else {
                 String s = PgText.format(v, oid(i));
                 if (needsQuotes(s)) {

@@ -1,12 +1,15 @@
 package dev.covet.pg.copy;
 
+import dev.covet.pg.types.ColumnType;
+import dev.covet.pg.types.PgText;
+import dev.covet.pg.types.PgTypes;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import dev.covet.pg.types.ColumnType;
-import dev.covet.pg.types.PgTypes;
 
 /**
  * Encodes rows into COPY data in one growable byte buffer, which the caller drains into the
@@ -124,6 +127,52 @@ public abstract class RowEncoder {
             buf[i] = buf[j];
             buf[j] = t;
         }
+    }
+
+    /**
+     * A BigDecimal for column {@code i} written straight into the buffer, as the digits
+     * {@link PgText#format(Object, int)} would give it, without a String on the way: when the
+     * column takes it by its Java type, its scale is 0 to 18 and its unscaled value fits a long
+     * (what an amount or a price is). False, with nothing written, for any other.
+     */
+    protected final boolean putPlainDecimal(Object v, int i) {
+        if (!(v instanceof BigDecimal d) || !PgText.formatsByJavaType(oid(i))) {
+            return false;
+        }
+        int scale = d.scale();
+        if (scale < 0 || scale > 18) {
+            return false;
+        }
+        BigInteger unscaled = d.unscaledValue();
+        if (unscaled.bitLength() > 63 || unscaled.longValue() == Long.MIN_VALUE) {
+            return false;
+        }
+        long u = unscaled.longValue();
+        ensure(1 + 20 + 2);
+        if (u < 0) {
+            buf[len++] = '-';
+            u = -u;
+        }
+        int digits = 1;
+        for (long rest = u / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        int end = len + Math.max(1, digits - scale) + (scale > 0 ? 1 + scale : 0); // "0.05" for 5 at scale 2
+        ensure(end - len);
+        int p = end;
+        for (int k = 0; k < scale; k++) {
+            buf[--p] = (byte) ('0' + u % 10);
+            u /= 10;
+        }
+        if (scale > 0) {
+            buf[--p] = '.';
+        }
+        do {
+            buf[--p] = (byte) ('0' + u % 10);
+            u /= 10;
+        } while (p > len);
+        len = end;
+        return true;
     }
 
     /**

@@ -34,6 +34,8 @@ final class TextRowEncoder extends RowEncoder {
                 put((byte) 'N');
             } else if (isUncheckedWhole(v, i)) {
                 putLong(((Number) v).longValue());
+            } else if (putPlainDecimal(v, i)) {
+                // written: its digits need no escape
             } else {
                 putUtf8(PgText.format(v, oid(i)), ESCAPE);
             }

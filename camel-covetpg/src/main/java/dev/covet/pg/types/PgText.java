@@ -32,12 +32,27 @@ public final class PgText {
         if (value == null) {
             return null;
         }
+        if (formatsByJavaType(oid)) {
+            return format(value);
+        }
         return switch (oid) {
             case PgTypes.INT2, PgTypes.INT4, PgTypes.INT8 -> Long.toString(ExactNumbers.integer(value, oid));
             case PgTypes.FLOAT8 -> decimal(ExactNumbers.float8(value), false);
             case PgTypes.FLOAT4 -> decimal(ExactNumbers.float4(value), true);
             case PgTypes.JSON, PgTypes.JSONB -> JsonText.of(value);
             default -> format(value);
+        };
+    }
+
+    /**
+     * Whether {@link #format(Object, int)} writes a value for a column of type {@code oid} as
+     * {@link #format(Object)} does, by its Java type alone, with no check or conversion for the
+     * column's type (the integer, floating-point and json types have one).
+     */
+    public static boolean formatsByJavaType(int oid) {
+        return switch (oid) {
+            case PgTypes.INT2, PgTypes.INT4, PgTypes.INT8, PgTypes.FLOAT8, PgTypes.FLOAT4, PgTypes.JSON, PgTypes.JSONB -> false;
+            default -> true;
         };
     }
 

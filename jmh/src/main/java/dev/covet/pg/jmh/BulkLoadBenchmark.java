@@ -83,17 +83,24 @@ public class BulkLoadBenchmark {
     static final int BATCH_ROWS = 100_000;
     static final int BATCH_SIZE = 1000;
     static final String TABLE = "covetpg_bulk_load";
-    static final String COPY_SQL = "COPY " + TABLE + " (id, v) FROM STDIN";
-    static final String INSERT_SQL = "INSERT INTO " + TABLE + " (id, v) VALUES ($1, $2)";
-
-    static final String COPY_TEXT_URI = "covetpg:copy?table=" + TABLE + "&columns=id,v&format=text";
-    static final String COPY_BINARY_URI = "covetpg:copy?table=" + TABLE + "&columns=id,v&format=binary";
-    static final String BATCH_UNNEST_URI = "covetpg:batch?table=" + TABLE + "&columns=id,v&batchSize=" + BATCH_SIZE;
-    static final String BATCH_SQL_URI = "covetpg:batch?batchSize=" + BATCH_SIZE + "&sql=" + INSERT_SQL;
     /** The same columns with a primary key, for the upserting load and the plain COPY it is compared with. */
     static final String KEYED_TABLE = "covetpg_bulk_keyed";
-    static final String COPY_KEYED_URI = "covetpg:copy?table=" + KEYED_TABLE + "&columns=id,v&format=text";
-    static final String COPY_UPSERT_URI = COPY_KEYED_URI + "&conflictColumns=id&onConflict=update";
+
+    /** The rows' shape ({@link TestRows}): narrow {@code (id int, v int)} or mixed {@code (id bigint, name text, amount numeric)}. */
+    @Param("NARROW")
+    String shape;
+
+    private TestRows rows;
+
+    // the statements and URIs of this trial's shape, made once at set-up
+    private String copySql;
+    private String insertSql;
+    private String copyTextUri;
+    private String copyBinaryUri;
+    private String batchUnnestUri;
+    private String batchSqlUri;
+    private String copyKeyedUri;
+    private String copyUpsertUri;
 
     /** Rows per COPY load; the batch contenders load a tenth of it. */
     @Param("" + COPY_ROWS)
@@ -118,10 +125,20 @@ public class BulkLoadBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         db = TestDatabase.shared();
+        rows = TestRows.valueOf(shape);
         batchRows = copyRows / 10;
         db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + KEYED_TABLE,
-                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (id int, v int)",
-                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + KEYED_TABLE + " (id int PRIMARY KEY, v int)");
+                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (" + rows.definitions + ")",
+                "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + KEYED_TABLE + " (" + rows.definitions + ", PRIMARY KEY (id))");
+        String placeholders = String.join(", ", java.util.stream.IntStream.rangeClosed(1, rows.columnCount()).mapToObj(i -> "$" + i).toList());
+        copySql = "COPY " + TABLE + " (" + rows.columns + ") FROM STDIN";
+        insertSql = "INSERT INTO " + TABLE + " (" + rows.columns + ") VALUES (" + placeholders + ")";
+        copyTextUri = "covetpg:copy?table=" + TABLE + "&columns=" + rows.columns + "&format=text";
+        copyBinaryUri = "covetpg:copy?table=" + TABLE + "&columns=" + rows.columns + "&format=binary";
+        batchUnnestUri = "covetpg:batch?table=" + TABLE + "&columns=" + rows.columns + "&batchSize=" + BATCH_SIZE;
+        batchSqlUri = "covetpg:batch?batchSize=" + BATCH_SIZE + "&sql=" + insertSql;
+        copyKeyedUri = "covetpg:copy?table=" + KEYED_TABLE + "&columns=" + rows.columns + "&format=text";
+        copyUpsertUri = copyKeyedUri + "&conflictColumns=id&onConflict=update";
 
         CovetPgComponent covetpg = Contenders.covetpg(db, 1, 2);
         camel = new DefaultCamelContext();
@@ -132,7 +149,7 @@ public class BulkLoadBenchmark {
         jdbc = connect(false);
         jdbcRewrite = connect(true);
 
-        textBytes = TestRows.textFormat(copyRows);
+        textBytes = rows.textFormat(copyRows);
         textFile = Files.createTempFile("covetpg-bulk-load", ".tsv");
         Files.write(textFile, textBytes);
         psql = findPsql();
@@ -145,7 +162,7 @@ public class BulkLoadBenchmark {
                 + " shared_buffers=" + db.queryValue("SHOW shared_buffers")
                 + " max_wal_size=" + db.queryValue("SHOW max_wal_size")
                 + " ssl=" + db.queryValue("SHOW ssl")
-                + "; table " + TABLE + (unlogged ? " UNLOGGED" : " logged")
+                + "; table " + TABLE + " (" + rows.definitions + ")" + (unlogged ? " UNLOGGED" : " logged")
                 + "; " + textBytes.length + " bytes of COPY text for " + copyRows + " rows"
                 + "; psql: " + (psql == null ? "not found" : psql));
     }
@@ -193,46 +210,46 @@ public class BulkLoadBenchmark {
 
     @Benchmark
     public Object copyTextRows() {
-        return covetpgCopy(COPY_TEXT_URI, TestRows.lists(copyRows));
+        return covetpgCopy(copyTextUri, rows.lists(copyRows));
     }
 
     @Benchmark
     public Object copyBinaryRows() {
-        return covetpgCopy(COPY_BINARY_URI, TestRows.lists(copyRows));
+        return covetpgCopy(copyBinaryUri, rows.lists(copyRows));
     }
 
     /** A plain COPY into the keyed table: what {@link #copyTextRowsUpsert} is compared with. */
     @Benchmark
     public Object copyTextRowsKeyed() {
-        return covetpgCopy(COPY_KEYED_URI, TestRows.lists(copyRows));
+        return covetpgCopy(copyKeyedUri, rows.lists(copyRows));
     }
 
     /** An upserting COPY of new rows (staging table, then INSERT ... ON CONFLICT DO UPDATE) into the keyed table. */
     @Benchmark
     public Object copyTextRowsUpsert() {
-        return covetpgCopy(COPY_UPSERT_URI, TestRows.lists(copyRows));
+        return covetpgCopy(copyUpsertUri, rows.lists(copyRows));
     }
 
     @Benchmark
     public Object copyTextBytes() {
-        return covetpgCopy(COPY_TEXT_URI, textBytes);
+        return covetpgCopy(copyTextUri, textBytes);
     }
 
     /** The same bytes as an InputStream read 8 KiB at a time, as a File or socket body would be. */
     @Benchmark
     public Object copyTextStream() {
-        return covetpgCopy(COPY_TEXT_URI, new ChunkedInputStream(textBytes));
+        return covetpgCopy(copyTextUri, new ChunkedInputStream(textBytes));
     }
 
     @Benchmark
     public long pgjdbcCopyManager() throws SQLException, IOException {
-        long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL, new ByteArrayInputStream(textBytes));
+        long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(textBytes));
         return expect(copied, copyRows, "pgjdbc CopyManager");
     }
 
     @Benchmark
     public int psqlCopy() throws IOException, InterruptedException {
-        runPsql("\\copy " + TABLE + " (id, v) FROM '" + textFile + "'");
+        runPsql("\\copy " + TABLE + " (" + rows.columns + ") FROM '" + textFile + "'");
         expectedRows = copyRows;
         return copyRows;
     }
@@ -248,21 +265,23 @@ public class BulkLoadBenchmark {
 
     @Benchmark
     public Object batchUnnest() {
-        return covetpgBatch(BATCH_UNNEST_URI);
+        return covetpgBatch(batchUnnestUri);
     }
 
     @Benchmark
     public Object batchExecuteBatch() {
-        return covetpgBatch(BATCH_SQL_URI);
+        return covetpgBatch(batchSqlUri);
     }
 
     @Benchmark
     public int pgjdbcBatchRewrite() throws SQLException {
         int written = 0;
-        try (PreparedStatement ps = jdbcRewrite.prepareStatement("INSERT INTO " + TABLE + " (id, v) VALUES (?, ?)")) {
+        try (PreparedStatement ps = jdbcRewrite.prepareStatement(insertSql.replaceAll("\\$\\d+", "?"))) {
             for (int i = 1; i <= batchRows; i++) {
-                ps.setInt(1, i);
-                ps.setInt(2, TestRows.value(i));
+                List<Object> row = rows.row(i);
+                for (int c = 0; c < row.size(); c++) {
+                    ps.setObject(c + 1, row.get(c));
+                }
                 ps.addBatch();
                 if (i % BATCH_SIZE == 0 || i == batchRows) {
                     for (int n : ps.executeBatch()) {
@@ -291,7 +310,7 @@ public class BulkLoadBenchmark {
     }
 
     private Object covetpgBatch(String uri) {
-        Exchange done = template.send(uri, exchange -> exchange.getIn().setBody(TestRows.lists(batchRows)));
+        Exchange done = template.send(uri, exchange -> exchange.getIn().setBody(rows.lists(batchRows)));
         if (done.getException() != null) {
             throw new IllegalStateException(uri + " failed: " + done.getException().getMessage(), done.getException());
         }
