@@ -223,6 +223,14 @@ public final class Charts {
         return unit.endsWith("/op") ? " (lower is better)" : "";
     }
 
+    private static int compare(String a, String b) {
+        try {
+            return Double.compare(Double.parseDouble(a), Double.parseDouble(b));
+        } catch (NumberFormatException notNumbers) {
+            return a.compareTo(b);
+        }
+    }
+
     /** One chart: a group of bars per configuration (the parameters that vary), a bar per contender. */
     static CategoryChart draw(List<Score> scores, List<String> split) {
         Score first = scores.get(0);
@@ -250,9 +258,20 @@ public final class Charts {
         String title = first.benchmarkClass() + (first.metric().isEmpty() ? "" : " " + first.metric())
                 + (fixed.isEmpty() ? "" : " (" + fixed + ")");
 
+        // groups in the order of their parameters' values, numbers as numbers (concurrency 1, 16, 64)
+        List<Score> ordered = new ArrayList<>(scores);
+        ordered.sort((a, b) -> {
+            for (String p : varying) {
+                int c = compare(a.params().get(p), b.params().get(p));
+                if (c != 0) {
+                    return c;
+                }
+            }
+            return 0;
+        });
         List<String> groups = new ArrayList<>();
         Map<String, Map<String, Score>> byContender = new LinkedHashMap<>();
-        for (Score s : scores) {
+        for (Score s : ordered) {
             String group = varying.isEmpty()
                     ? first.metric().isEmpty() ? MODES.getOrDefault(first.mode(), first.mode()) : first.metric()
                     : varying.stream().map(p -> p + "=" + s.params().get(p)).collect(Collectors.joining(" "));
@@ -265,8 +284,9 @@ public final class Charts {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .yAxisTitle(first.unit() + better(first.unit()))
                 .build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
-                .setLegendLayout(Styler.LegendLayout.Horizontal)
+        // the legend to the right, one contender a line: below the chart, a dozen would not fit across
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setLegendLayout(Styler.LegendLayout.Vertical)
                 .setChartBackgroundColor(java.awt.Color.WHITE);
         // the value in the middle of each bar, clear of the error bar at its top
         chart.getStyler().setLabelsVisible(true).setLabelsPosition(0.5).setLabelsRotation(0);
