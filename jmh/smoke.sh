@@ -25,8 +25,8 @@ common=(-f 0 -wi 0 -i 1 -foe true)
 echo "== smoke 1/6: QueryBenchmark, all workloads and contenders, concurrency 16, pool 4, one 200 ms iteration"
 java -jar "$jar" 'QueryBenchmark' "${common[@]}" -r 200ms -p concurrency=16 -p poolSize=4 ${exclude[@]+"${exclude[@]}"}
 
-echo "== smoke 2/6: BulkLoadBenchmark, all contenders, 20,000 rows per COPY (2,000 per batch), one load each"
-java -jar "$jar" 'BulkLoadBenchmark' "${common[@]}" -p copyRows=20000 -p unlogged=false ${exclude[@]+"${exclude[@]}"}
+echo "== smoke 2/6: BulkLoadBenchmark, all contenders, both row shapes, 20,000 rows per COPY (2,000 per batch), one load each"
+java -jar "$jar" 'BulkLoadBenchmark' "${common[@]}" -p copyRows=20000 -p unlogged=false -p shape=NARROW,MIXED ${exclude[@]+"${exclude[@]}"}
 
 echo "== smoke 3/6: TransactionBenchmark, both contenders, concurrency 16, pool 4, one 200 ms iteration"
 java -jar "$jar" 'TransactionBenchmark' "${common[@]}" -r 200ms -p concurrency=16 -p poolSize=4

@@ -7,7 +7,8 @@
 #
 # pgbench needs a server it can reach, so COVETPG_TEST_URL must name one (libpq form); without
 # pgbench on the PATH only the Java contenders run. Expects jmh/target/covetpg-jmh.jar (mvn verify).
-# Environment: SCALE (8), CLIENTS ("8 32"), POOL (8), ITERATION_SECONDS per JMH iteration (5).
+# Environment: SCALE (8), CLIENTS ("8 32"), POOL (8), ITERATION_SECONDS per JMH iteration (5),
+# JMH_ARGS (more JMH options, e.g. "-rf json -rff tpcb.json").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +29,7 @@ fi
 
 echo "== JMH: TpcbBenchmark, clients $CLIENTS, pool $POOL, scale $SCALE"
 clients_csv=$(echo "$CLIENTS" | tr ' ' ',')
-java -jar "$jar" TpcbBenchmark -p concurrency="$clients_csv" -p poolSize="$POOL" -p scale="$SCALE" \
+java -jar "$jar" TpcbBenchmark -p concurrency="$clients_csv" -p poolSize="$POOL" -p scale="$SCALE" ${JMH_ARGS:-} \
   -wi 1 -w "${SECONDS_PER_ITERATION}s" -i 3 -r "${SECONDS_PER_ITERATION}s" -f 1
 
 # ticks (1/100 s) of user and kernel time: the machine's, from /proc/stat
