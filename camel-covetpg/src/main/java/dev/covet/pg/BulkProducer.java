@@ -71,6 +71,7 @@ abstract class BulkProducer extends DefaultAsyncProducer {
                         && RouteTransaction.current(exchange, getEndpoint().getComponent()) == null
                         && replayable(exchange.getMessage().getBody()) && client.mayRunAgain(e);
                 if (!again) {
+                    PgClient.gaveUp(e, retry);
                     exchange.setException(e);
                     return;
                 }

@@ -220,7 +220,7 @@ public class CovetPgCopyProducer extends BulkProducer {
         try (CopyInStream stream = start(session, sql)) {
             if (bytes != null) {
                 try (InputStream in = bytes) {
-                    in.transferTo(stream);
+                    transfer(in, stream);
                 }
             } else {
                 writeRows(BodyItems.of(body), target, encoder, stream);
@@ -268,6 +268,32 @@ public class CovetPgCopyProducer extends BulkProducer {
             String reason = "row " + index + " of the body: " + why;
             stream.abort(reason);
             throw new IllegalArgumentException("COPY aborted at " + reason + "; nothing was copied", bad);
+        }
+    }
+
+    /**
+     * Copies the body's bytes into the COPY. A failure to read the body is the body's, not the
+     * server's: it fails the COPY (none of it stays) and reaches the route as an
+     * IllegalArgumentException, as a failing row iterator does, with the body's exception as its
+     * cause; its message names only the exception's type, which is all the server's log gets too.
+     */
+    private static void transfer(InputStream in, CopyInStream stream) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (IOException | RuntimeException bad) {
+                String reason = "reading the body after " + read + " bytes: the body's " + bad.getClass().getName();
+                stream.abort(reason);
+                throw new IllegalArgumentException("COPY aborted " + reason + "; nothing was copied", bad);
+            }
+            if (n < 0) {
+                return;
+            }
+            stream.write(buffer, 0, n);
+            read += n;
         }
     }
 
@@ -372,6 +398,9 @@ public class CovetPgCopyProducer extends BulkProducer {
                     report();
                 }
                 return b;
+            } catch (CopyFailedException failed) {
+                report();
+                throw failure(failed);
             } catch (IOException | RuntimeException e) {
                 report();
                 throw e;
@@ -386,10 +415,23 @@ public class CovetPgCopyProducer extends BulkProducer {
                     report();
                 }
                 return n;
+            } catch (CopyFailedException failed) {
+                report();
+                throw failure(failed);
             } catch (IOException | RuntimeException e) {
                 report();
                 throw e;
             }
+        }
+
+        /**
+         * The server failed the COPY while it was read: the reader gets an IOException (an
+         * InputStream's contract) whose cause is the CovetPgException every other failure is,
+         * SQLSTATE and DETAIL kept, and whose message holds no row's values.
+         */
+        private IOException failure(CopyFailedException failed) {
+            CovetPgException e = translate(reportTo, failed, sql);
+            return new IOException(e.getMessage(), e);
         }
 
         private void report() {

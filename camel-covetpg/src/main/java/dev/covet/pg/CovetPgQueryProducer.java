@@ -252,8 +252,11 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
         switch (getEndpoint().getOutputType()) {
             case SelectOne -> {
                 if (rows.size() > 1) {
-                    throw new IllegalStateException("outputType=SelectOne but the query returned " + rows.size()
-                            + " rows; narrow the query or use SelectList");
+                    // what the data holds, not a mistake in the route: a CovetPgException, with the SQLSTATE the
+                    // server gives a scalar subquery that returns several rows (cardinality_violation)
+                    throw new CovetPgException("outputType=SelectOne but the query returned " + rows.size()
+                            + " rows (SQLSTATE 21000); narrow the query or use SelectList", null, "21000",
+                            null, null, null, null, null, null);
                 }
                 message.setBody(rows.isEmpty() ? null : mapRow(rows.get(0)));
             }

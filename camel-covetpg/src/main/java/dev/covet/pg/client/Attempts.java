@@ -129,8 +129,11 @@ final class Attempts<T> {
                 return;
             }
         }
-        String gaveUp = retries == 0 ? "" : " (gave up after " + retries + (retries == 1 ? " retry)" : " retries)");
-        result.tryFail(PgErrors.translate(cause, server, what.get() + gaveUp));
+        // the count goes on the exception, so that every message ends with it: one of the server's,
+        // a lost connection's ("... closed while ...; the server may have restarted") or no primary's
+        CovetPgException failure = PgErrors.translate(cause, server, what.get());
+        failure.gaveUpAfter(retries);
+        result.tryFail(failure);
     }
 
     private void retry(long wait, Throwable cause, Retry.Kind kind, Node node) {

@@ -14,6 +14,8 @@ public class CovetPgException extends RuntimeException {
     private final String schema;
     private final String table;
     private final String column;
+    /** Retries before this failure, said at the end of the message; 0 when it was not retried. */
+    private volatile int retries;
 
     public CovetPgException(String message, Throwable cause) {
         this(message, cause, null, null, null, null, null, null, null);
@@ -29,6 +31,29 @@ public class CovetPgException extends RuntimeException {
         this.schema = schema;
         this.table = table;
         this.column = column;
+    }
+
+    /**
+     * The message; when the operation was retried before it failed, it ends
+     * {@code (gave up after n retries)}, whatever the kind of failure.
+     */
+    @Override
+    public String getMessage() {
+        int n = retries;
+        String message = super.getMessage();
+        return n == 0 ? message : message + " (gave up after " + n + (n == 1 ? " retry)" : " retries)");
+    }
+
+    /** How many times the operation was tried again before this failure ended it; 0 when it was not. */
+    public int getRetries() {
+        return retries;
+    }
+
+    /** Records that {@code count} more retries came before this failure (called by what retried, once it gives up). */
+    void gaveUpAfter(int count) {
+        if (count > 0) {
+            retries += count;
+        }
     }
 
     /** The five-character SQLSTATE the server reported, or null when the failure was not the server's. */

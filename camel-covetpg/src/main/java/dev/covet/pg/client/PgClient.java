@@ -411,6 +411,16 @@ public final class PgClient {
         return kind == Retry.Kind.TRANSIENT || kind == Retry.Kind.NOT_SENT;
     }
 
+    /**
+     * Says on {@code failure} that an operation run again {@code retries} times outside this client
+     * (a bulk operation) ended with it: its message then ends {@code (gave up after n retries)}.
+     */
+    public static void gaveUp(Throwable failure, int retries) {
+        if (failure instanceof CovetPgException e) {
+            e.gaveUpAfter(retries);
+        }
+    }
+
     /** Tells the metrics and the log of a retry made outside this client (a bulk operation run again). */
     public void retried(String operation, Throwable cause, int retry, long waitMillis) {
         reports.bulkRetried(operation, cause, retry, waitMillis);

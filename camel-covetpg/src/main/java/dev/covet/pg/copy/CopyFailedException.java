@@ -21,9 +21,9 @@ public final class CopyFailedException extends IOException {
         if (cause instanceof CopyFailedException e) {
             return e;
         }
+        // not the DETAIL ("Key (id)=(7) already exists"): it holds row values, and is in the cause
         String reason = cause instanceof PgException pg
                 ? pg.getErrorMessage() + " (SQLSTATE " + pg.getSqlState() + ")"
-                        + (pg.getDetail() == null ? "" : "; detail: " + pg.getDetail())
                 : String.valueOf(cause);
         return new CopyFailedException("COPY " + statement + " failed: " + reason, cause);
     }
