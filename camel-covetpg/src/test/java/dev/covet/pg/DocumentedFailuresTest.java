@@ -70,6 +70,34 @@ class DocumentedFailuresTest extends CovetPgTestSupport {
     }
 
     @Test
+    void aBatchBodyThatThrowsReachesTheRouteAsItselfAndNothingIsWritten() throws Exception {
+        String t = table("batch_rows");
+        db.execute("CREATE TABLE " + t + " (n int)");
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        IllegalStateException broken = new IllegalStateException("upstream broke at " + SECRET);
+        java.util.Iterator<List<Object>> rows = new java.util.Iterator<>() {
+            private int n;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public List<Object> next() {
+                if (n == 2500) {
+                    throw broken;
+                }
+                return List.of(n++);
+            }
+        };
+        Exchange out = send(context, "covetpg:batch?batchSize=1000&table=" + t + "&columns=n", rows);
+        assertThat(out.getException()).isSameAs(broken);
+        assertThat(db.queryValue("SELECT count(*) FROM " + t)).as("rows of the batch, all or nothing").isEqualTo(0L);
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 1", null).getMessage().getBody()).isEqualTo(1);
+    }
+
+    @Test
     void anInputStreamThatFailsMidReadFailsTheCopyAsAFailingIteratorDoes() throws Exception {
         String t = table("body_bytes");
         db.execute("CREATE TABLE " + t + " (n int)");
@@ -151,6 +179,38 @@ class DocumentedFailuresTest extends CovetPgTestSupport {
             assertThat(failure.getMessage()).endsWith("(gave up after 2 retries)");
             assertThat(((CovetPgException) failure).getRetries()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void noPrimaryAfterTheRetriesSaysSoAtTheEnd() throws Exception {
+        try (TcpProxy first = new TcpProxy(db.host(), db.port()); TcpProxy second = new TcpProxy(db.host(), db.port())) {
+            CamelContext context = startContext(c -> {
+                c.setUrl("postgresql://postgres@127.0.0.1:" + first.port() + ",127.0.0.1:" + second.port() + "/" + db.database());
+                c.setSslMode("disable");
+                c.setMinPoolSize(0);
+                c.setMaxRetries(2);
+                c.setRetryBackoff(10);
+                c.setCircuitBreakerThreshold(0);
+                c.setReplicaCheckInterval(200);
+            });
+            first.refuse();
+            second.refuse();
+            await(() -> !covetpg(context).getServers().contains("up"), "both servers seen down");
+            Exception failure = send(context, "covetpg:query?sql=SELECT 1", null).getException();
+            assertThat(failure).isInstanceOf(CovetPgConnectionException.class);
+            assertThat(failure.getMessage()).endsWith("(gave up after 2 retries)");
+        }
+    }
+
+    @Test
+    void aMapBodyToABatchIsRefusedSayingWhatItTakes() throws Exception {
+        String t = table("map_body");
+        db.execute("CREATE TABLE " + t + " (account int, amount numeric)");
+        CamelContext context = startContext(c -> { });
+        Exchange out = send(context, "covetpg:batch?table=" + t + "&columns=account,amount", java.util.Map.of("account", 1, "amount", 5));
+        assertThat(out.getException()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("The body must hold the rows")
+                .hasMessageContaining("java.util");
+        assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(0L);
     }
 
     @Test
