@@ -118,6 +118,40 @@ class MetricsTest extends CovetPgTestSupport {
         assertThat(failed.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(150);
     }
 
+    /** A table whose first insert fails with a serialization failure (40001), once: a sequence counts, which no rollback undoes. */
+    private static String failingOnce(String prefix) {
+        String t = table(prefix);
+        db.execute("CREATE TABLE " + t + " (n int)", "CREATE SEQUENCE " + t + "_failures",
+                "CREATE FUNCTION " + t + "_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF nextval('" + t + "_failures') = 1 THEN RAISE EXCEPTION 'made to fail' USING ERRCODE = '40001'; END IF;"
+                        + " RETURN NEW; END $$",
+                "CREATE TRIGGER fail BEFORE INSERT ON " + t + " FOR EACH ROW EXECUTE FUNCTION " + t + "_fail()");
+        return t;
+    }
+
+    /** docs/monitoring.md: the retries meter's operation tag names the operation that ran again, not the endpoint. */
+    @Test
+    void retriesAreTaggedWithTheOperationThatRanAgain() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext context = newContext(c -> c.setRetryBackoff(10));
+        context.getRegistry().bind("meters", meters);
+        context.start();
+
+        String viaQuery = failingOnce("retried_query");
+        String viaBatch = failingOnce("retried_batch");
+        String viaCopy = failingOnce("retried_copy");
+        assertThat(send(context, "covetpg:query?sql=INSERT INTO " + viaQuery + " VALUES (1)", null).getException()).isNull();
+        assertThat(send(context, "covetpg:batch?table=" + viaBatch + "&columns=n", List.of(List.of(1), List.of(2))).getException()).isNull();
+        assertThat(send(context, "covetpg:copy?table=" + viaCopy + "&columns=n", List.of(List.of(1), List.of(2))).getException()).isNull();
+
+        for (String operation : List.of("query", "batch", "copy")) {
+            assertThat(meters.get("covetpg.retries").tags("component", "covetpg", "operation", operation, "reason", "40001").counter().count())
+                    .as("retries of " + operation).isEqualTo(1.0);
+        }
+        assertThat(meters.find("covetpg.retries").counters()).as("one retry of each, and nothing else counted").hasSize(3);
+        assertThat(db.queryValue("SELECT (SELECT count(*) FROM " + viaBatch + ") + (SELECT count(*) FROM " + viaCopy + ")")).isEqualTo(4L);
+    }
+
     @Test
     void withoutAMeterRegistryNothingIsBound() throws Exception {
         CamelContext context = startContext(c -> { });
