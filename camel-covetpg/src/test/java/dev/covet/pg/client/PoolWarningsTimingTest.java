@@ -29,6 +29,24 @@ class PoolWarningsTimingTest {
         assertThat(due(warnings, t0 + 150 * S)).isTrue();
     }
 
+    /** docs/monitoring.md: a condition that clears and comes back within the interval waits for the interval's end. */
+    @Test
+    void aConditionThatComesBackWithinTheIntervalWaitsForItsEnd() {
+        PoolStatistics exhausted = new PoolStatistics(2, 2, 0, 3, 2, 0, 0);
+        AtomicReference<PoolStatistics> now = new AtomicReference<>(exhausted);
+        PoolWarnings warnings = new PoolWarnings(now::get, new MonitorSettings(0, 10_000, 0.8, 60_000), "h:5432/db");
+        long t0 = 1_000 * S;
+        assertThat(due(warnings, t0)).isFalse();
+        assertThat(due(warnings, t0 + 10 * S)).isTrue();        // the first line
+        now.set(new PoolStatistics(2, 0, 2, 0, 2, 0, 0));
+        assertThat(due(warnings, t0 + 11 * S)).isFalse();       // cleared
+        now.set(exhausted);
+        assertThat(due(warnings, t0 + 12 * S)).isFalse();       // back
+        assertThat(due(warnings, t0 + 22 * S)).isFalse();       // lasted the delay again, but within the interval
+        assertThat(due(warnings, t0 + 69 * S)).isFalse();
+        assertThat(due(warnings, t0 + 70 * S)).isTrue();        // the interval since the last line is over
+    }
+
     @Test
     void samplesOftenEnoughForTheDelayButAtMostOnceASecond() {
         assertThat(new PoolWarnings(() -> null, new MonitorSettings(0, 10_000, 0.8, 60_000), "t").samplePeriodMillis()).isEqualTo(1000);
