@@ -113,9 +113,12 @@ class ReplicaTest extends PrivateServerTestSupport {
         try {
             awaitTrue(() -> !context.getComponent("covetpg", CovetPgComponent.class).getServers().contains("replica up"), "the replica out of rotation");
             assertThat(value(context, IN_RECOVERY, Boolean.class)).as("replicaPreferred without a healthy replica").isFalse();
+            long retriesBefore = context.getComponent("covetpg", CovetPgComponent.class).getTotalRetries();
             Exception strict = send(context, IN_RECOVERY + "&readFrom=replica").getException();
             assertThat(strict).isInstanceOf(dev.covet.pg.client.CovetPgNoReplicaException.class).hasMessageContaining("No healthy replica")
-                    .hasMessageContaining("readFrom=replicaPreferred");
+                    .hasMessageContaining("readFrom=replicaPreferred").hasMessageNotContaining("gave up");
+            assertThat(context.getComponent("covetpg", CovetPgComponent.class).getTotalRetries()).as("readFrom=replica fails at once, not retried")
+                    .isEqualTo(retriesBefore);
             HealthCheck.Result health = HealthCheckHelper.invokeReadiness(context).stream()
                     .filter(r -> "covetpg".equals(r.getCheck().getId())).findFirst().orElseThrow();
             assertThat(health.getState()).as("the primary still answers").isEqualTo(HealthCheck.State.UP);
