@@ -40,6 +40,8 @@ class TlsTest extends PrivateServerTestSupport {
         Files.writeString(hba, hbaForSetup() + """
                 hostssl all certuser 127.0.0.1/32 cert
                 hostssl all certuser ::1/128 cert
+                hostssl all tlsonly 127.0.0.1/32 trust
+                hostssl all tlsonly ::1/128 trust
                 """);
         server = TestDatabase.embedded(Map.of(
                 "ssl", "on",
@@ -47,7 +49,7 @@ class TlsTest extends PrivateServerTestSupport {
                 "ssl_key_file", certs.serverKey.toString(),
                 "ssl_ca_file", certs.caCert.toString(), // to verify client certificates
                 "hba_file", hba.toString()));
-        server.execute("CREATE ROLE certuser LOGIN");
+        server.execute("CREATE ROLE certuser LOGIN", "CREATE ROLE tlsonly LOGIN");
         plainServer = TestDatabase.embedded(Map.of("ssl", "off"));
     }
 
@@ -72,6 +74,35 @@ class TlsTest extends PrivateServerTestSupport {
     void modesThatDoNotVerifyTheServer(String sslMode, boolean expectEncrypted) {
         CamelContext context = startContext(server, c -> c.setSslMode(sslMode));
         assertThat(encrypted(context)).isEqualTo(expectEncrypted);
+    }
+
+    /** docs/security.md: allow starts in plain text, and turns to TLS when the plain attempt fails (hostssl lines only). */
+    @Test
+    void allowTurnsToTlsWhenTheServerRefusesPlainText() {
+        CamelContext context = startContext(server, c -> {
+            c.setUser("tlsonly");
+            c.setSslMode("allow");
+        });
+        assertThat(encrypted(context)).isTrue();
+    }
+
+    /** docs/security.md: allow's TLS verifies the chain when sslRootCert is given. */
+    @Test
+    void allowWithARootCertVerifiesTheChainOfItsTls() {
+        CamelContext trusted = startContext(server, c -> {
+            c.setUser("tlsonly");
+            c.setSslMode("allow");
+            c.setSslRootCert(certs.caCert.toString());
+        });
+        assertThat(encrypted(trusted)).isTrue();
+        CamelContext other = newContext(server, c -> {
+            c.setUser("tlsonly");
+            c.setSslMode("allow");
+            c.setSslRootCert(certs.unrelatedCaCert.toString());
+            c.setMinPoolSize(1);
+        });
+        assertThat(causeOfType(catchStartFailure(other), CovetPgConnectionException.class)).hasMessageContaining("TLS with")
+                .hasMessageContaining("sslRootCert=" + certs.unrelatedCaCert);
     }
 
     @Test
