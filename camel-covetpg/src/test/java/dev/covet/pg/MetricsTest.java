@@ -142,7 +142,12 @@ class MetricsTest extends CovetPgTestSupport {
         String viaCopy = failingOnce("retried_copy");
         assertThat(send(context, "covetpg:query?sql=INSERT INTO " + viaQuery + " VALUES (1)", null).getException()).isNull();
         assertThat(send(context, "covetpg:batch?table=" + viaBatch + "&columns=n", List.of(List.of(1), List.of(2))).getException()).isNull();
-        assertThat(send(context, "covetpg:copy?table=" + viaCopy + "&columns=n", List.of(List.of(1), List.of(2))).getException()).isNull();
+        try (LogCapture log = new LogCapture()) {
+            assertThat(send(context, "covetpg:copy?table=" + viaCopy + "&columns=n", List.of(List.of(1), List.of(2))).getException()).isNull();
+            // docs/monitoring.md: the INFO line of a COPY run again names the operation, not the endpoint
+            assertThat(log.lines("dev.covet.pg.Retry")).singleElement().asString().containsPattern("Retry 1 of 3 in \\d+ ms of covetpg:copy, after: ")
+                    .contains("made to fail");
+        }
 
         for (String operation : List.of("query", "batch", "copy")) {
             assertThat(meters.get("covetpg.retries").tags("component", "covetpg", "operation", operation, "reason", "40001").counter().count())
