@@ -15,7 +15,7 @@ public class CovetPgException extends RuntimeException {
     private final String table;
     private final String column;
     /** Retries before this failure, said at the end of the message; 0 when it was not retried. */
-    private volatile int retries;
+    private final java.util.concurrent.atomic.AtomicInteger retries = new java.util.concurrent.atomic.AtomicInteger();
 
     public CovetPgException(String message, Throwable cause) {
         this(message, cause, null, null, null, null, null, null, null);
@@ -39,20 +39,20 @@ public class CovetPgException extends RuntimeException {
      */
     @Override
     public String getMessage() {
-        int n = retries;
+        int n = retries == null ? 0 : retries.get(); // null only while a subclass constructor runs
         String message = super.getMessage();
         return n == 0 ? message : message + " (gave up after " + n + (n == 1 ? " retry)" : " retries)");
     }
 
     /** How many times the operation was tried again before this failure ended it; 0 when it was not. */
     public int getRetries() {
-        return retries;
+        return retries.get();
     }
 
     /** Records that {@code count} more retries came before this failure (called by what retried, once it gives up). */
     void gaveUpAfter(int count) {
         if (count > 0) {
-            retries += count;
+            retries.addAndGet(count);
         }
     }
 
