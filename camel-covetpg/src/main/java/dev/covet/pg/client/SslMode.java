@@ -8,9 +8,9 @@ import java.util.stream.Collectors;
 public enum SslMode {
     /** Plain text only. */
     DISABLE("disable"),
-    /** Plain text first; TLS without verification if the server insists. */
+    /** Plain text first; TLS when the plain attempt fails, verified only against sslRootCert when one is given. */
     ALLOW("allow"),
-    /** TLS without verification if the server offers it, else plain text. */
+    /** TLS (verified only against sslRootCert when one is given) if it succeeds, else plain text. See docs/security.md. */
     PREFER("prefer"),
     /** TLS, without verifying the server's certificate (unless sslRootCert is given, as libpq does). */
     REQUIRE("require"),
