@@ -9,9 +9,13 @@
  * still parses CommandComplete (the row count) and ErrorResponse (a {@code PgException}), and
  * the connection goes back to normal work at ReadyForQuery.
  *
- * <p>This is the only package that touches Vert.x and Netty internals. It is written against
- * vertx-pg-client 4.5.28; {@link dev.covet.pg.copy.CopySupport#check} verifies at start-up that
- * what it relies on is still there.
+ * <p>Vert.x internals: the connection's socket comes from
+ * {@link dev.covet.pg.wire.SocketAccess#socketOf}, and {@code CopySession} uses
+ * that internal {@code SocketConnectionBase} itself (its channel, its event-loop context, its count
+ * of commands in flight, the suspension of its command pipeline). Those members, and the
+ * {@code "codec"} handler, are among what {@link dev.covet.pg.wire.SocketAccess#check} verifies on
+ * the first connection of every pool (written against vertx-pg-client 4.5.28). Of Netty, only its
+ * public API is used.
  *
  * <p>Threading: {@link dev.covet.pg.copy.CopyIn#start} and {@link dev.covet.pg.copy.CopyOut#start}
  * and the streams they return block their caller and refuse to run on an event loop. Each stream

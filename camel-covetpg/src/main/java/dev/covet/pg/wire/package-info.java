@@ -1,6 +1,6 @@
 /**
- * The socket under a pooled Vert.x connection: the only package that touches Vert.x and Netty
- * internals (the {@code copy} package reaches the socket through it). It is written against
+ * The socket under a pooled Vert.x connection: the package that knows Vert.x's internals (the
+ * {@code copy} package gets the socket through it and uses only members checked here). It is written against
  * vertx-pg-client 4.5.28; {@link dev.covet.pg.wire.SocketAccess#check} verifies on the first
  * connection of every pool that what it relies on is still there.
  *

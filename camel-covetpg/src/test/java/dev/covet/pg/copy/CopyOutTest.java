@@ -3,6 +3,7 @@ package dev.covet.pg.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.covet.pg.wire.SocketAccess;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.ByteArrayOutputStream;
@@ -172,6 +173,20 @@ class CopyOutTest extends CopyTestSupport {
         try (CopyOutStream in = CopyOut.start(conn, "COPY (SELECT 1 WHERE false) TO STDOUT")) {
             assertThat(in.read()).isEqualTo(-1);
         }
+        conn.close();
+    }
+
+    @Test
+    void theHandlerIsGoneAfterTheCopy() throws Exception {
+        SqlConnection conn = connection(pool(1));
+        // more than the stream buffers, so that the COPY cannot have ended before we look
+        try (CopyOutStream in = CopyOut.start(conn, "COPY (SELECT g FROM generate_series(1, 1000000) g) TO STDOUT")) {
+            assertThat(SocketAccess.pipeline(conn).names())
+                    .contains(CopyFrameHandler.NAME);
+            in.readAllBytes();
+        }
+        assertThat(SocketAccess.pipeline(conn).names())
+                .doesNotContain(CopyFrameHandler.NAME);
         conn.close();
     }
 }

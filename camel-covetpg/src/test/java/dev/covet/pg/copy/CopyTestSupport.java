@@ -16,8 +16,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
-/** A Vert.x pool on the shared test database, built here as the client layer would. */
-abstract class CopyTestSupport {
+/**
+ * A Vert.x pool on the shared test database, built here as the client layer would; for the tests of
+ * COPY and of the socket under it ({@code dev.covet.pg.wire}).
+ */
+public abstract class CopyTestSupport {
 
     protected static final TestDatabase db = TestDatabase.shared();
     protected static Vertx vertx;

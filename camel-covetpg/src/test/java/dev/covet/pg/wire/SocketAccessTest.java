@@ -1,9 +1,11 @@
-package dev.covet.pg.copy;
+package dev.covet.pg.wire;
 
-import dev.covet.pg.wire.SocketAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.covet.pg.copy.CopyOut;
+import dev.covet.pg.copy.CopyOutStream;
+import dev.covet.pg.copy.CopyTestSupport;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
@@ -43,19 +45,5 @@ class SocketAccessTest extends CopyTestSupport {
                 .as("dev.covet.pg.wire is written against vertx-pg-client " + SocketAccess.VERTX_VERSION_ASSUMED
                         + "; after an upgrade, re-check its use of Vert.x internals, then update VERTX_VERSION_ASSUMED")
                 .isEqualTo(SocketAccess.VERTX_VERSION_ASSUMED);
-    }
-
-    @Test
-    void theHandlerIsGoneAfterTheCopy() throws Exception {
-        SqlConnection conn = connection(pool(1));
-        // more than the stream buffers, so that the COPY cannot have ended before we look
-        try (CopyOutStream in = CopyOut.start(conn, "COPY (SELECT g FROM generate_series(1, 1000000) g) TO STDOUT")) {
-            assertThat(SocketAccess.pipeline(conn).names())
-                    .contains(CopyFrameHandler.NAME);
-            in.readAllBytes();
-        }
-        assertThat(SocketAccess.pipeline(conn).names())
-                .doesNotContain(CopyFrameHandler.NAME);
-        conn.close();
     }
 }

@@ -1,9 +1,9 @@
-package dev.covet.pg;
+package dev.covet.pg.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.covet.pg.sql.Identifiers;
+import dev.covet.pg.testdb.TestDatabase;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ class IdentifiersTest {
     @Test
     void theReservedWordsAreTheServersOwn() {
         Set<String> server = new HashSet<>();
-        for (Map<String, Object> row : CovetPgTestSupport.db.query("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")) {
+        for (Map<String, Object> row : TestDatabase.shared().query("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")) {
             server.add((String) row.get("word"));
         }
         // every word the server reserves is refused unquoted (our list may hold newer versions' words too)

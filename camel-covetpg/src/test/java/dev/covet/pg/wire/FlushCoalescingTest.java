@@ -1,9 +1,10 @@
-package dev.covet.pg.copy;
+package dev.covet.pg.wire;
 
-import dev.covet.pg.wire.FlushCoalescing;
-import dev.covet.pg.wire.SocketAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.covet.pg.copy.CopyIn;
+import dev.covet.pg.copy.CopyInStream;
+import dev.covet.pg.copy.CopyTestSupport;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.vertx.core.Future;

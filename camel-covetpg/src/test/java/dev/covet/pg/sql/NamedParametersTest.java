@@ -1,0 +1,39 @@
+package dev.covet.pg.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** Named parameters become positional ones outside literals and comments. A pure function, no server needed. */
+class NamedParametersTest {
+
+    @Test
+    void namedParametersBecomePositionalOutsideQuotesAndComments() {
+        ParsedSql p = NamedParameters.parse("SELECT ':#no', \"a:#no\", $tag$ :#no $tag$, x::int -- :#no\n"
+                + " FROM t WHERE a = :#a AND b = :#b_2 OR a = :#a /* :#no */");
+        assertThat(p.sql()).isEqualTo("SELECT ':#no', \"a:#no\", $tag$ :#no $tag$, x::int -- :#no\n"
+                + " FROM t WHERE a = $1 AND b = $2 OR a = $1 /* :#no */");
+        assertThat(p.names()).containsExactly("a", "b_2");
+        assertThat(p.positionalCount()).isEqualTo(2);
+    }
+
+    @Test
+    void positionalParametersAreCounted() {
+        ParsedSql p = NamedParameters.parse("SELECT $2, $1, '$9', col$3 FROM t");
+        assertThat(p.names()).isEmpty();
+        assertThat(p.positionalCount()).isEqualTo(2);
+        assertThat(p.sql()).isEqualTo("SELECT $2, $1, '$9', col$3 FROM t");
+    }
+
+    @Test
+    void mixingNamedAndPositionalIsRefused() {
+        assertThatThrownBy(() -> NamedParameters.parse("SELECT :#a, $1")).hasMessageContaining("mixes named");
+    }
+
+    @Test
+    void escapeStringsAndDoubledQuotesDoNotEndALiteral() {
+        ParsedSql p = NamedParameters.parse("SELECT E'it\\'s :#no', 'o''k :#no', :#yes");
+        assertThat(p.names()).containsExactly("yes");
+    }
+}
