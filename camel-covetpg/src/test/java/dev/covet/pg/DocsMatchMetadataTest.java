@@ -12,9 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** docs/configuration.md lists every option and header of the generated metadata (covetpg.json, the beans'), with its default. */
+@Tag("fast")
 class DocsMatchMetadataTest {
 
     private static final Pattern ROW = Pattern.compile("^\\| `([A-Za-z]+)` \\|([^|]*)\\|", Pattern.MULTILINE);

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.util.Properties;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Camel's tooling (the catalog, camel-jbang, IDE plugins) finds components in a jar by
  * META-INF/services/org/apache/camel/component.properties, then reads each one's JSON metadata.
  */
+@Tag("fast")
 class ToolingDiscoveryTest {
 
     @Test

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.covet.pg.Samples;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** URLs are parsed like libpq's, and a URL's errors never quote any part of its password, however the password is written. */
+@Tag("fast")
 class PgUrlTest {
 
     @Test

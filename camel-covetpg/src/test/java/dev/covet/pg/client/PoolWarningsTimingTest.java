@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The delay and the rate limit of PoolWarnings, on a clock the test moves (no server needed: nothing is sent). */
+@Tag("fast")
 class PoolWarningsTimingTest {
 
     private static final long S = TimeUnit.SECONDS.toNanos(1);

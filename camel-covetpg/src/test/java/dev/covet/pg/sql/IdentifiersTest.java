@@ -8,11 +8,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class IdentifiersTest {
 
     @Test
+    @Tag("fast")
     void plainQuotedAndQualifiedNamesPass() {
         assertThat(Identifiers.table("orders", "table")).isEqualTo("orders");
         assertThat(Identifiers.table("sales.Orders_2024$", "table")).isEqualTo("sales.Orders_2024$");
@@ -23,6 +25,7 @@ class IdentifiersTest {
     }
 
     @Test
+    @Tag("fast")
     void injectionAttemptsAndMalformedNamesAreRejected() {
         List<String> hostile = List.of("users; DROP TABLE x", "\"a\"\"b\"", "", " ", "a\0b", "a".repeat(64), "é".repeat(32) + "x",
                 "orders--", "orders/*", "o'rders", "1orders", "a.b.c", "\"unterminated", "\"\"", "select", "user", "a b",
@@ -42,7 +45,7 @@ class IdentifiersTest {
                 .hasMessageContaining("\"select\"");
     }
 
-    @Test
+    @Test // not fast: it reads the server's key words
     void theReservedWordsAreTheServersOwn() {
         Set<String> server = new HashSet<>();
         for (Map<String, Object> row : TestDatabase.shared().query("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")) {

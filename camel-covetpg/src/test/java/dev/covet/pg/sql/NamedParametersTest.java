@@ -3,9 +3,11 @@ package dev.covet.pg.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Named parameters become positional ones outside literals and comments. A pure function, no server needed. */
+@Tag("fast")
 class NamedParametersTest {
 
     @Test

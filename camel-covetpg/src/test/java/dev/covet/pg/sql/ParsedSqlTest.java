@@ -3,9 +3,11 @@ package dev.covet.pg.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Where a statement ends, so that it can be written inside other SQL (the skipLocked claim). */
+@Tag("fast")
 class ParsedSqlTest {
 
     @Test

@@ -2,9 +2,11 @@ package dev.covet.pg.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Which statements change the session beyond themselves. */
+@Tag("fast")
 class SessionChangesTest {
 
     @Test

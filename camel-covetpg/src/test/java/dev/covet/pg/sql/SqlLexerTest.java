@@ -2,9 +2,11 @@ package dev.covet.pg.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Literals are masked, whatever their form, before a statement goes into a log. */
+@Tag("fast")
 class SqlLexerTest {
 
     @Test

@@ -7,9 +7,11 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import dev.covet.pg.Samples;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Numbers fit integer and floating-point types by the server's rules, or fail without naming the value. */
+@Tag("fast")
 class ExactNumbersTest {
 
     @Test

@@ -8,9 +8,11 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Java values in the text the server's input functions read, without a server. */
+@Tag("fast")
 class PgTextTest {
 
     @Test

@@ -11,9 +11,11 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Random;
 import dev.covet.pg.Samples;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Dates and times in PostgreSQL's ISO text, both ways, without a server. */
+@Tag("fast")
 class PgTimeTest {
 
     /** PostgreSQL's date range: 4713 BC to 5874897 AD. */

@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * as one) sends are written here byte by byte. What a real server does is in
  * AuthenticationRequirementsTest.
  */
+@Tag("fast")
 class AuthenticationGuardTest {
 
     static final AuthRequirements SCRAM_ONLY = AuthRequirements.parse("scram-sha-256", null);

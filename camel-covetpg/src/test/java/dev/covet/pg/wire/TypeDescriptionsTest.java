@@ -10,12 +10,14 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The type rewriting on the bytes themselves, without a server: however the server's stream is
  * cut into reads, the driver sees every other message as it was and the two descriptions rewritten.
  */
+@Tag("fast")
 class TypeDescriptionsTest {
 
     /** A RowDescription of an integer and a numeric column, rows, a ParameterDescription of int4, json, interval, then the end. */
