@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Property checks without a library: a property is run on its edge cases, then on values drawn
@@ -84,6 +85,46 @@ public final class Samples {
             case 2 -> r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);
             default -> (double) r.nextInt(1000) / 8;
         };
+    }
+
+    /** One of the given values. */
+    @SafeVarargs
+    public static <T> T pick(Random r, T... values) {
+        return values[r.nextInt(values.length)];
+    }
+
+    /** A value from {@code gen} that satisfies {@code wanted}: drawn again until one does. */
+    public static <T> T suchThat(Random r, Gen<T> gen, Predicate<? super T> wanted) {
+        for (int i = 0; i < 10_000; i++) {
+            T value = gen.apply(r);
+            if (wanted.test(value)) {
+                return value;
+            }
+        }
+        throw new IllegalStateException("the generator hardly ever makes a wanted value");
+    }
+
+    /**
+     * Any text of {@code min} to {@code max} UTF-16 units, valid UTF-16 (no lone surrogate): ASCII
+     * with its control characters and NUL, two- and three-byte characters, and pairs for the
+     * characters beyond the BMP, each about as often.
+     */
+    public static String unicode(Random r, int min, int max) {
+        int length = between(r, min, max);
+        StringBuilder sb = new StringBuilder(length);
+        while (sb.length() < length) {
+            int c = switch (r.nextInt(4)) {
+                case 0 -> between(r, 0, 0x7F);
+                case 1 -> between(r, 0x80, 0x7FF);
+                case 2 -> between(r, 0x800, 0xFFFF);
+                default -> between(r, 0x10000, Character.MAX_CODE_POINT);
+            };
+            if ((c < 0x10000 && Character.isSurrogate((char) c)) || Character.charCount(c) > length - sb.length()) {
+                continue;
+            }
+            sb.appendCodePoint(c);
+        }
+        return sb.toString();
     }
 
     /** A string of the given pieces, up to {@code max} of them. */

@@ -3,15 +3,13 @@ package dev.covet.pg.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.covet.pg.Samples;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the URL parser over open-ended input: whatever a user name, password or database
@@ -22,78 +20,101 @@ import net.jqwik.api.Tag;
 class PgUrlPropertiesTest {
 
     /** Pieces that appear in no URL below except inside a password, so that finding one in a message is a leak. */
+    private static final int TRIES = 250;
+
     private static final List<String> SECRET_PIECES = List.of("SeKr", "T0pX");
 
-    @Property
-    void everyPartWrittenPercentEncodedReadsBackAsItWas(@ForAll("hosts") String host, @ForAll("ports") int port,
-            @ForAll("anyText") String user, @ForAll("anyText") String password, @ForAll("nonEmptyText") String database,
-            @ForAll("anyText") String applicationName) {
-        String url = "postgresql://" + encode(user) + ":" + encode(password) + "@" + host + ":" + port + "/" + encode(database)
-                + "?application_name=" + encode(applicationName);
+    @Test
+    void everyPartWrittenPercentEncodedReadsBackAsItWas() {
+        Samples.check(TRIES, r -> new Parts(host(r), port(r), anyText(r), anyText(r), nonEmptyText(r), anyText(r)), p -> {
+            String url = "postgresql://" + encode(p.user()) + ":" + encode(p.password()) + "@" + p.host() + ":" + p.port() + "/"
+                    + encode(p.database()) + "?application_name=" + encode(p.applicationName());
 
-        PgUrl parsed = PgUrl.parse(url);
+            PgUrl parsed = PgUrl.parse(url);
 
-        assertThat(parsed.host()).isEqualTo(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-        assertThat(parsed.port()).isEqualTo(port);
-        assertThat(parsed.user()).isEqualTo(user);
-        assertThat(parsed.password()).isEqualTo(password);
-        assertThat(parsed.database()).isEqualTo(database);
-        assertThat(parsed.params()).containsExactly(java.util.Map.entry("application_name", applicationName));
-        assertThat(parsed.moreHosts()).isEmpty();
+            assertThat(parsed.host()).isEqualTo(p.host().startsWith("[") ? p.host().substring(1, p.host().length() - 1) : p.host());
+            assertThat(parsed.port()).isEqualTo(p.port());
+            assertThat(parsed.user()).isEqualTo(p.user());
+            assertThat(parsed.password()).isEqualTo(p.password());
+            assertThat(parsed.database()).isEqualTo(p.database());
+            assertThat(parsed.params()).containsExactly(java.util.Map.entry("application_name", p.applicationName()));
+            assertThat(parsed.moreHosts()).isEmpty();
+        }, new Parts("localhost", 1, "", "", "d", ""), new Parts("[::1]", 65535, "/?@:%&=#+ ,[]", "%25%zz", "é€\uD83D\uDE00", "a@b"),
+                new Parts("0.0.0.0", 5432, "\0", "\0", "\u00ff", "\n"));
     }
 
-    @Property
-    void theHostsOfAMultiHostUrlKeepTheirOrderAndPorts(@ForAll("hostLists") List<HostPort> hosts) {
-        StringBuilder list = new StringBuilder();
-        for (HostPort h : hosts) {
-            list.append(list.length() == 0 ? "" : ",").append(h);
-        }
-
-        PgUrl parsed = PgUrl.parse("postgresql://u@" + list + "/db");
-
-        assertThat(new HostPort(parsed.host(), parsed.port())).isEqualTo(hosts.get(0));
-        assertThat(parsed.moreHosts()).isEqualTo(hosts.subList(1, hosts.size()));
+    record Parts(String host, int port, String user, String password, String database, String applicationName) {
     }
 
-    @Property
-    void aPortOutsideOneTo65535IsRefusedNamingThePort(@ForAll("badPorts") String port, @ForAll("passwords") String password) {
-        for (String url : List.of("postgresql://u:" + encode(password) + "@h:" + port + "/db",
-                "postgresql://u:" + encode(password) + "@h/db?port=" + encode(port))) {
+    @Test
+    void theHostsOfAMultiHostUrlKeepTheirOrderAndPorts() {
+        Samples.check(TRIES, PgUrlPropertiesTest::hostList, hosts -> {
+            StringBuilder list = new StringBuilder();
+            for (HostPort h : hosts) {
+                list.append(list.length() == 0 ? "" : ",").append(h);
+            }
+
+            PgUrl parsed = PgUrl.parse("postgresql://u@" + list + "/db");
+
+            assertThat(new HostPort(parsed.host(), parsed.port())).isEqualTo(hosts.get(0));
+            assertThat(parsed.moreHosts()).isEqualTo(hosts.subList(1, hosts.size()));
+        }, List.of(new HostPort("h", 1)), List.of(new HostPort("::1", 65535), new HostPort("a", 5432), new HostPort("::1", 1)));
+    }
+
+    @Test
+    void aPortOutsideOneTo65535IsRefusedNamingThePort() {
+        Samples.check(TRIES, r -> new WithPassword(badPort(r), password(r)), c -> {
+            for (String url : List.of("postgresql://u:" + encode(c.password()) + "@h:" + c.value() + "/db",
+                    "postgresql://u:" + encode(c.password()) + "@h/db?port=" + encode(c.value()))) {
+                Throwable failure = catchThrowable(() -> PgUrl.parse(url));
+
+                assertThat(failure).as(url).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+                assertNoSecret(failure.getMessage());
+            }
+        }, new WithPassword("0", "SeKr"), new WithPassword("65536", "/T0pX"), new WithPassword("-1", "SeKr?"),
+                new WithPassword(Long.toString(Long.MAX_VALUE), "SeKr"), new WithPassword(Long.toString(Long.MIN_VALUE), "SeKr"),
+                new WithPassword("99999999999999999999", "SeKr"));
+    }
+
+    /** A value paired with a password that must never show. */
+    record WithPassword(String value, String password) {
+    }
+
+    @Test
+    void anUnknownParameterIsRefusedNamingItAndTheAllowedOnes() {
+        Samples.check(TRIES, r -> new WithPassword(parameterName(r), password(r)), c -> {
+            String url = "postgresql://u:" + encode(c.password()) + "@h/db?" + c.value() + "=1";
+
             Throwable failure = catchThrowable(() -> PgUrl.parse(url));
 
-            assertThat(failure).as(url).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+            assertThat(failure).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unknown parameter '" + c.value() + "'").hasMessageContaining("sslmode");
             assertNoSecret(failure.getMessage());
-        }
-    }
-
-    @Property
-    void anUnknownParameterIsRefusedNamingItAndTheAllowedOnes(@ForAll("parameterNames") String key, @ForAll("passwords") String password) {
-        String url = "postgresql://u:" + encode(password) + "@h/db?" + key + "=1";
-
-        Throwable failure = catchThrowable(() -> PgUrl.parse(url));
-
-        assertThat(failure).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown parameter '" + key + "'").hasMessageContaining("sslmode");
-        assertNoSecret(failure.getMessage());
+        }, new WithPassword("_", "SeKr"), new WithPassword("hosts", "T0pX&SeKr"));
     }
 
     /** Passwords of the characters that cut URLs apart, written raw, in URLs that are wrong in other ways too. */
-    @Property(tries = 2000)
-    void noOutcomeShowsAnyPartOfThePassword(@ForAll("passwords") String password, @ForAll("brokenTails") String tail) {
-        for (String url : List.of("postgresql://user:" + password + "@" + tail, "postgresql://user@" + tail + (tail.contains("?") ? "&" : "?") + "password=" + encode(password),
-                "postgres://user:" + password + "@h1,h2:5433/db" + tail)) {
-            if (takenForAQueryValue(url)) {
-                continue;
+    @Test
+    void noOutcomeShowsAnyPartOfThePassword() {
+        WithPassword[] everyTail = BROKEN_TAILS.stream().map(t -> new WithPassword(t, "/?@:SeKr%&=#T0pX")).toArray(WithPassword[]::new);
+        Samples.check(4 * TRIES, r -> new WithPassword(Samples.pick(r, BROKEN_TAILS.toArray(String[]::new)), password(r)), c -> {
+            String password = c.password();
+            String tail = c.value();
+            for (String url : List.of("postgresql://user:" + password + "@" + tail, "postgresql://user@" + tail + (tail.contains("?") ? "&" : "?") + "password=" + encode(password),
+                    "postgres://user:" + password + "@h1,h2:5433/db" + tail)) {
+                if (takenForAQueryValue(url)) {
+                    continue;
+                }
+                try {
+                    PgUrl parsed = PgUrl.parse(url);
+                    assertNoSecret(parsed.toString());
+                } catch (IllegalArgumentException e) {
+                    assertThat(e.getMessage()).as(url).startsWith("Invalid url");
+                    assertNoSecret(e.getMessage());
+                }
+                assertNoSecret(PgUrl.redact(url));
             }
-            try {
-                PgUrl parsed = PgUrl.parse(url);
-                assertNoSecret(parsed.toString());
-            } catch (IllegalArgumentException e) {
-                assertThat(e.getMessage()).as(url).startsWith("Invalid url");
-                assertNoSecret(e.getMessage());
-            }
-            assertNoSecret(PgUrl.redact(url));
-        }
+        }, everyTail);
     }
 
     /**
@@ -129,84 +150,78 @@ class PgUrlPropertiesTest {
         return sb.toString();
     }
 
-    @Provide
-    Arbitrary<String> hosts() {
-        Arbitrary<String> label = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('-').ofMinLength(1).ofMaxLength(12)
-                .filter(l -> !l.startsWith("-") && !l.endsWith("-"));
-        Arbitrary<String> name = label.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join(".", l));
-        Arbitrary<String> v4 = Arbitraries.integers().between(0, 255).list().ofSize(4)
-                .map(l -> l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3));
-        Arbitrary<String> v6 = Arbitraries.integers().between(0, 0xFFFF).list().ofSize(8)
-                .map(l -> "[" + String.join(":", l.stream().map(Integer::toHexString).toList()) + "]");
-        return Arbitraries.oneOf(name, v4, v6, Arbitraries.of("[::1]", "localhost"));
+    // generators
+
+    static String host(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> {
+                List<String> labels = new ArrayList<>();
+                for (int i = Samples.between(r, 1, 4); i > 0; i--) {
+                    labels.add(Samples.suchThat(r, g -> Samples.text(g, 12, LABEL_CHARS), l -> !l.isEmpty() && !l.startsWith("-") && !l.endsWith("-")));
+                }
+                yield String.join(".", labels);
+            }
+            case 1 -> Samples.between(r, 0, 255) + "." + Samples.between(r, 0, 255) + "." + Samples.between(r, 0, 255) + "." + Samples.between(r, 0, 255);
+            case 2 -> {
+                List<String> groups = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    groups.add(Integer.toHexString(Samples.between(r, 0, 0xFFFF)));
+                }
+                yield "[" + String.join(":", groups) + "]";
+            }
+            default -> Samples.pick(r, "[::1]", "localhost");
+        };
     }
 
-    @Provide
-    Arbitrary<Integer> ports() {
-        return Arbitraries.integers().between(1, 65535).edgeCases(c -> c.includeOnly(1, 5432, 65535));
+    private static final String[] LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-".split("");
+
+    /** 1 to 65535, often one of 1, 5432 and 65535. */
+    static int port(Random r) {
+        return r.nextInt(8) == 0 ? Samples.pick(r, 1, 5432, 65535) : Samples.between(r, 1, 65535);
     }
 
-    @Provide
-    Arbitrary<List<HostPort>> hostLists() {
-        Arbitrary<HostPort> host = Combinators.combine(hosts(), ports())
-                .as((h, p) -> new HostPort(h.startsWith("[") ? h.substring(1, h.length() - 1) : h, p));
-        return host.list().ofMinSize(1).ofMaxSize(5);
+    static List<HostPort> hostList(Random r) {
+        List<HostPort> hosts = new ArrayList<>();
+        for (int i = Samples.between(r, 1, 5); i > 0; i--) {
+            String h = host(r);
+            hosts.add(new HostPort(h.startsWith("[") ? h.substring(1, h.length() - 1) : h, port(r)));
+        }
+        return hosts;
     }
 
     /** Any text, biased to the characters that mean something in a URL, and valid UTF-16 (a URL is UTF-8 text). */
-    @Provide
-    Arbitrary<String> anyText() {
-        Arbitrary<String> urlish = Arbitraries.of("/", "?", "@", ":", "%", "&", "=", "#", "+", " ", ",", "[", "]", "%25", "%zz", "é", "€",
-                "\uD83D\uDE00", "a", "Z", "0").list().ofMaxSize(12).map(l -> String.join("", l));
-        Arbitrary<String> unicode = Arbitraries.strings().all().ofMaxLength(20).filter(PgUrlPropertiesTest::isValidUtf16);
-        return Arbitraries.oneOf(urlish, unicode);
+    static String anyText(Random r) {
+        return r.nextBoolean()
+                ? Samples.text(r, 12, "/", "?", "@", ":", "%", "&", "=", "#", "+", " ", ",", "[", "]", "%25", "%zz", "é", "€", "\uD83D\uDE00", "a", "Z", "0")
+                : Samples.unicode(r, 0, 20);
     }
 
     /** An empty path is no database (libpq's default applies), so a database has a name. */
-    @Provide
-    Arbitrary<String> nonEmptyText() {
-        return anyText().filter(s -> !s.isEmpty());
+    static String nonEmptyText(Random r) {
+        return Samples.suchThat(r, PgUrlPropertiesTest::anyText, s -> !s.isEmpty());
     }
 
-    @Provide
-    Arbitrary<String> passwords() {
-        Arbitrary<String> cut = Arbitraries.of("/", "?", "@", ":", "%", "&", "=", "#", "[", "]", ",", "+", " ", "%2", "%zz", "x");
-        Arbitrary<String> secret = Arbitraries.of(SECRET_PIECES);
-        return Combinators.combine(cut.list().ofMaxSize(5), secret, cut.list().ofMaxSize(5), secret.list().ofMaxSize(2))
-                .as((a, s, b, more) -> String.join("", a) + s + String.join("", b) + String.join("", more));
+    private static final String[] CUT = {"/", "?", "@", ":", "%", "&", "=", "#", "[", "]", ",", "+", " ", "%2", "%zz", "x"};
+
+    static String password(Random r) {
+        String[] secret = SECRET_PIECES.toArray(String[]::new);
+        return Samples.text(r, 5, CUT) + Samples.pick(r, secret) + Samples.text(r, 5, CUT) + Samples.text(r, 2, secret);
     }
 
-    @Provide
-    Arbitrary<String> badPorts() {
-        Arbitrary<String> outOfRange = Arbitraries.oneOf(Arbitraries.longs().between(65536, Long.MAX_VALUE),
-                Arbitraries.longs().between(Long.MIN_VALUE, 0)).map(Object::toString);
+    static String badPort(Random r) {
+        if (r.nextBoolean()) {
+            return Long.toString(Samples.suchThat(r, Samples::anyLong, p -> p < 1 || p > 65535));
+        }
         // (not digits of other scripts: Integer.parseInt reads "١٢٣" as 123, where libpq refuses it)
-        Arbitrary<String> notANumber = Arbitraries.of("", "x", "54 32", "5432x", "0x10", "+", "-", "1.5");
-        return Arbitraries.oneOf(outOfRange, notANumber);
+        return Samples.pick(r, "", "x", "54 32", "5432x", "0x10", "+", "-", "1.5");
     }
 
-    @Provide
-    Arbitrary<String> parameterNames() {
-        return Arbitraries.strings().withCharRange('a', 'z').withChars('_').ofMinLength(1).ofMaxLength(20)
-                .filter(k -> !PgUrl.KEYS.contains(k));
+    static String parameterName(Random r) {
+        return Samples.suchThat(r, g -> "abcdefghijklmnopqrstuvwxyz_".charAt(g.nextInt(27)) + Samples.text(g, 19, "abcdefghijklmnopqrstuvwxyz_".split("")),
+                k -> !PgUrl.KEYS.contains(k));
     }
 
     /** What follows the user info: a host part and the rest, right or wrong. */
-    @Provide
-    Arbitrary<String> brokenTails() {
-        return Arbitraries.of("host:5432/db", "host:x/db", "host:0/db", "/db?bogus=1", "h1,,h2/db", "[::1/db", "host/d%zb",
-                "host/db?sslmode=require&nope", "host/db?host=a,b", "host/db?port=99999", "", "?", "/", "h/db?application_name=x@y");
-    }
-
-    private static boolean isValidUtf16(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static final List<String> BROKEN_TAILS = List.of("host:5432/db", "host:x/db", "host:0/db", "/db?bogus=1", "h1,,h2/db", "[::1/db",
+            "host/d%zb", "host/db?sslmode=require&nope", "host/db?host=a,b", "host/db?port=99999", "", "?", "/", "h/db?application_name=x@y");
 }

@@ -3,6 +3,7 @@ package dev.covet.pg.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.covet.pg.Samples;
 import dev.covet.pg.types.ColumnType;
 import dev.covet.pg.types.PgTypes;
 import dev.covet.pg.types.ValueException;
@@ -16,14 +17,12 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the COPY row encoders: what they write reads back, through decoders written here
@@ -33,73 +32,113 @@ import net.jqwik.api.Tag;
 @Tag("fast")
 class RowEncodersPropertiesTest {
 
+    private static final int TRIES = 200;
+
     private static final ColumnType TEXT = new ColumnType("text", PgTypes.TEXT, "text");
 
-    @Property
-    void textFormatReadsBackAsTheRowsWritten(@ForAll("rows") List<List<String>> rows) {
-        assertThat(decodeText(encode(CopyFormat.text, rows, TEXT))).isEqualTo(rows);
-        // the same when the columns' types are not known (a COPY given as sql)
-        assertThat(decodeText(encodeUntyped(CopyFormat.text, rows))).isEqualTo(rows);
+    /** No rows, one empty or NULL cell, the cells the formats mark specially, a row of them all, a wide one and two narrow ones. */
+    @SuppressWarnings("unchecked")
+    private static final List<List<String>>[] ROW_EDGES = new List[] {List.of(), List.of(Arrays.asList((String) null)), List.of(List.of("")),
+        List.of(List.of("\\.")), List.of(List.of("\\N")), List.of(List.of("\"")), List.of(Arrays.asList(null, "", "\\.", "\\N")),
+        List.of(List.of("\t\n\r\\", "\r\n,\"\"", "\u0000\u007f", "\\x41\\101")), List.of(List.of("."), List.of("N"))};
+
+    @Test
+    void textFormatReadsBackAsTheRowsWritten() {
+        Samples.check(TRIES, RowEncodersPropertiesTest::rows, rows -> {
+            assertThat(decodeText(encode(CopyFormat.text, rows, TEXT))).isEqualTo(rows);
+            // the same when the columns' types are not known (a COPY given as sql)
+            assertThat(decodeText(encodeUntyped(CopyFormat.text, rows))).isEqualTo(rows);
+        }, ROW_EDGES);
     }
 
-    @Property
-    void csvFormatReadsBackAsTheRowsWritten(@ForAll("rows") List<List<String>> rows) {
-        assertThat(decodeCsv(encode(CopyFormat.csv, rows, TEXT))).isEqualTo(rows);
-        assertThat(decodeCsv(encodeUntyped(CopyFormat.csv, rows))).isEqualTo(rows);
+    @Test
+    void csvFormatReadsBackAsTheRowsWritten() {
+        Samples.check(TRIES, RowEncodersPropertiesTest::rows, rows -> {
+            assertThat(decodeCsv(encode(CopyFormat.csv, rows, TEXT))).isEqualTo(rows);
+            assertThat(decodeCsv(encodeUntyped(CopyFormat.csv, rows))).isEqualTo(rows);
+        }, ROW_EDGES);
     }
 
-    @Property
-    void binaryFormatReadsBackAsTheRowsWritten(@ForAll("rows") List<List<String>> rows) {
-        List<List<String>> back = new ArrayList<>();
-        for (List<byte[]> fields : decodeBinary(encode(CopyFormat.binary, rows, TEXT))) {
-            back.add(fields.stream().map(f -> f == null ? null : utf8(f)).toList());
-        }
-        assertThat(back).isEqualTo(rows);
+    @Test
+    void binaryFormatReadsBackAsTheRowsWritten() {
+        Samples.check(TRIES, RowEncodersPropertiesTest::rows, rows -> {
+            List<List<String>> back = new ArrayList<>();
+            for (List<byte[]> fields : decodeBinary(encode(CopyFormat.binary, rows, TEXT))) {
+                back.add(fields.stream().map(f -> f == null ? null : utf8(f)).toList());
+            }
+            assertThat(back).isEqualTo(rows);
+        }, ROW_EDGES);
     }
 
-    @Property
-    void aWholeNumberIsWrittenExactlyOrRefusedForItsColumnsType(@ForAll("wholeNumbers") Number value, @ForAll("integerTypes") ColumnType type) {
-        long v = value.longValue();
-        long min = type.oid() == PgTypes.INT2 ? Short.MIN_VALUE : type.oid() == PgTypes.INT4 ? Integer.MIN_VALUE : Long.MIN_VALUE;
-        long max = type.oid() == PgTypes.INT2 ? Short.MAX_VALUE : type.oid() == PgTypes.INT4 ? Integer.MAX_VALUE : Long.MAX_VALUE;
-        boolean fits = !(value instanceof BigInteger b && b.bitLength() > 63) && v >= min && v <= max;
-        List<List<Object>> row = List.of(Collections.singletonList(value));
-        if (fits) {
-            assertThat(decodeText(encodeValues(CopyFormat.text, row, type))).containsExactly(List.of(Long.toString(v)));
-            assertThat(decodeCsv(encodeValues(CopyFormat.csv, row, type))).containsExactly(List.of(Long.toString(v)));
-            byte[] field = decodeBinary(encodeValues(CopyFormat.binary, row, type)).get(0).get(0);
-            assertThat(field).hasSize(type.oid() == PgTypes.INT2 ? 2 : type.oid() == PgTypes.INT4 ? 4 : 8);
-            assertThat(new BigInteger(field).longValueExact()).isEqualTo(v);
-        } else {
-            for (CopyFormat format : CopyFormat.values()) {
-                assertThatThrownBy(() -> encodeValues(format, row, type)).as("%s", format).isInstanceOf(ValueException.class);
+    /** A whole number and an integer column type. */
+    record Whole(Number value, ColumnType type) {
+    }
+
+    @Test
+    void aWholeNumberIsWrittenExactlyOrRefusedForItsColumnsType() {
+        List<Whole> edges = new ArrayList<>();
+        for (ColumnType type : INTEGER_TYPES) {
+            for (Number n : WHOLE_EDGES) {
+                edges.add(new Whole(n, type));
             }
         }
-    }
-
-    @Property
-    void aNumericIsWrittenInBinaryAsExactlyItsValueAndScale(@ForAll("decimals") BigDecimal value) {
-        ColumnType numeric = new ColumnType("numeric", PgTypes.NUMERIC, "numeric");
-        byte[] field = decodeBinary(encodeValues(CopyFormat.binary, List.of(List.of(value)), numeric)).get(0).get(0);
-        BigDecimal back = decodeNumeric(field);
-        assertThat(back).isEqualByComparingTo(value);
-        assertThat(back.scale()).isEqualTo(Math.max(0, value.scale()));
-    }
-
-    @Property
-    void textWithALoneSurrogateIsRefusedInEveryFormat(@ForAll("rows") List<List<String>> rows, @ForAll("loneSurrogates") char lone) {
-        List<Object> bad = Collections.singletonList("before" + lone + "after");
-        for (CopyFormat format : CopyFormat.values()) {
-            RowEncoder encoder = RowEncoder.of(format, List.of("t"), List.of(TEXT));
-            encoder.header();
-            for (List<String> r : rows) {
-                if (r.size() == 1) {
-                    encoder.row(new ArrayList<>(r));
+        Samples.check(TRIES, r -> new Whole(wholeNumber(r), Samples.pick(r, INTEGER_TYPES)), w -> {
+            Number value = w.value();
+            ColumnType type = w.type();
+            long v = value.longValue();
+            long min = type.oid() == PgTypes.INT2 ? Short.MIN_VALUE : type.oid() == PgTypes.INT4 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+            long max = type.oid() == PgTypes.INT2 ? Short.MAX_VALUE : type.oid() == PgTypes.INT4 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+            boolean fits = !(value instanceof BigInteger b && b.bitLength() > 63) && v >= min && v <= max;
+            List<List<Object>> row = List.of(Collections.singletonList(value));
+            if (fits) {
+                assertThat(decodeText(encodeValues(CopyFormat.text, row, type))).containsExactly(List.of(Long.toString(v)));
+                assertThat(decodeCsv(encodeValues(CopyFormat.csv, row, type))).containsExactly(List.of(Long.toString(v)));
+                byte[] field = decodeBinary(encodeValues(CopyFormat.binary, row, type)).get(0).get(0);
+                assertThat(field).hasSize(type.oid() == PgTypes.INT2 ? 2 : type.oid() == PgTypes.INT4 ? 4 : 8);
+                assertThat(new BigInteger(field).longValueExact()).isEqualTo(v);
+            } else {
+                for (CopyFormat format : CopyFormat.values()) {
+                    assertThatThrownBy(() -> encodeValues(format, row, type)).as("%s", format).isInstanceOf(ValueException.class);
                 }
             }
-            assertThatThrownBy(() -> encoder.row(bad)).as("%s", format).isInstanceOf(ValueException.class)
-                    .hasMessageContaining("surrogate");
-        }
+        }, edges.toArray(Whole[]::new));
+    }
+
+    @Test
+    void aNumericIsWrittenInBinaryAsExactlyItsValueAndScale() {
+        ColumnType numeric = new ColumnType("numeric", PgTypes.NUMERIC, "numeric");
+        BigInteger most = BigInteger.TEN.pow(40);
+        Samples.check(TRIES, RowEncodersPropertiesTest::decimal, value -> {
+            byte[] field = decodeBinary(encodeValues(CopyFormat.binary, List.of(List.of(value)), numeric)).get(0).get(0);
+            BigDecimal back = decodeNumeric(field);
+            assertThat(back).isEqualByComparingTo(value);
+            assertThat(back.scale()).isEqualTo(Math.max(0, value.scale()));
+        }, new BigDecimal(BigInteger.ZERO, 0), new BigDecimal(BigInteger.ZERO, -20), new BigDecimal(BigInteger.ZERO, 40), new BigDecimal(most, 40),
+                new BigDecimal(most.negate(), -20), new BigDecimal(most, 0), new BigDecimal(BigInteger.ONE, 40), new BigDecimal(BigInteger.valueOf(9999), 4),
+                new BigDecimal(BigInteger.valueOf(10_000), 0), new BigDecimal(BigInteger.valueOf(-1), -1));
+    }
+
+    /** Rows, and a character that is half of a surrogate pair. */
+    record WithLone(List<List<String>> rows, char lone) {
+    }
+
+    @Test
+    void textWithALoneSurrogateIsRefusedInEveryFormat() {
+        Samples.check(TRIES, r -> new WithLone(rows(r), (char) Samples.between(r, Character.MIN_SURROGATE, Character.MAX_SURROGATE)), w -> {
+            List<Object> bad = Collections.singletonList("before" + w.lone() + "after");
+            for (CopyFormat format : CopyFormat.values()) {
+                RowEncoder encoder = RowEncoder.of(format, List.of("t"), List.of(TEXT));
+                encoder.header();
+                for (List<String> r : w.rows()) {
+                    if (r.size() == 1) {
+                        encoder.row(new ArrayList<>(r));
+                    }
+                }
+                assertThatThrownBy(() -> encoder.row(bad)).as("%s", format).isInstanceOf(ValueException.class)
+                        .hasMessageContaining("surrogate");
+            }
+        }, new WithLone(List.of(), Character.MIN_HIGH_SURROGATE), new WithLone(List.of(List.of("a")), Character.MAX_HIGH_SURROGATE),
+                new WithLone(List.of(), Character.MIN_LOW_SURROGATE), new WithLone(List.of(List.of("\\.")), Character.MAX_LOW_SURROGATE));
     }
 
     // encoding
@@ -326,51 +365,60 @@ class RowEncodersPropertiesTest {
 
     // generators
 
-    /** Rows of 1 to 4 columns, every row as wide, of text that is hard to escape; NULLs among them. */
-    @Provide
-    Arbitrary<List<List<String>>> rows() {
-        Arbitrary<String> hard = Arbitraries.of("\t", "\n", "\r", "\r\n", "\\", "\\N", "\\.", "N", ".", ",", "\"", "\"\"", " ", "", "a",
-                "é", "日本", "\uD83D\uDE80", "\u0000", "\u007f", "\\x41", "\\101").list().ofMaxSize(8).map(l -> String.join("", l));
-        Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(20).filter(RowEncodersPropertiesTest::isValidUtf16);
-        Arbitrary<String> cell = Arbitraries.oneOf(hard, any, Arbitraries.of("\\.", "\\N", "", "\"")).injectNull(0.15);
-        return Arbitraries.integers().between(1, 4).flatMap(columns -> cell.list().ofSize(columns).list().ofMaxSize(12));
-    }
+    private static final String[] HARD = {"\t", "\n", "\r", "\r\n", "\\", "\\N", "\\.", "N", ".", ",", "\"", "\"\"", " ", "", "a",
+        "é", "日本", "\uD83D\uDE80", "\u0000", "\u007f", "\\x41", "\\101"};
 
-    @Provide
-    Arbitrary<Number> wholeNumbers() {
-        Arbitrary<Long> longs = Arbitraries.longs().edgeCases(c -> c.add((long) Short.MIN_VALUE - 1, (long) Short.MAX_VALUE + 1,
-                (long) Integer.MIN_VALUE - 1, (long) Integer.MAX_VALUE + 1, (long) Short.MIN_VALUE, (long) Short.MAX_VALUE,
-                (long) Integer.MIN_VALUE, (long) Integer.MAX_VALUE));
-        return Arbitraries.oneOf(longs.map(l -> (Number) l), Arbitraries.integers().map(i -> (Number) i), Arbitraries.shorts().map(s -> (Number) s),
-                Arbitraries.bigIntegers().between(BigInteger.TWO.pow(70).negate(), BigInteger.TWO.pow(70)).map(b -> (Number) b));
-    }
-
-    @Provide
-    Arbitrary<ColumnType> integerTypes() {
-        return Arbitraries.of(new ColumnType("smallint", PgTypes.INT2, "smallint"), new ColumnType("integer", PgTypes.INT4, "integer"),
-                new ColumnType("bigint", PgTypes.INT8, "bigint"));
-    }
-
-    @Provide
-    Arbitrary<BigDecimal> decimals() {
-        return net.jqwik.api.Combinators.combine(Arbitraries.bigIntegers().between(BigInteger.TEN.pow(40).negate(), BigInteger.TEN.pow(40)),
-                Arbitraries.integers().between(-20, 40)).as(BigDecimal::new);
-    }
-
-    @Provide
-    Arbitrary<Character> loneSurrogates() {
-        return Arbitraries.chars().range(Character.MIN_SURROGATE, Character.MAX_SURROGATE);
-    }
-
-    private static boolean isValidUtf16(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
+    /** Text that is hard to escape, any text, or one of the cells the formats mark specially; NULL one time in seven or so. */
+    static String cell(Random r) {
+        if (r.nextInt(100) < 15) {
+            return null;
         }
-        return true;
+        return switch (r.nextInt(3)) {
+            case 0 -> Samples.text(r, 8, HARD);
+            case 1 -> Samples.unicode(r, 0, 20);
+            default -> Samples.pick(r, "\\.", "\\N", "", "\"");
+        };
+    }
+
+    /** Rows of 1 to 4 columns, every row as wide, of text that is hard to escape; NULLs among them. */
+    static List<List<String>> rows(Random r) {
+        int columns = Samples.between(r, 1, 4);
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = r.nextInt(13); i > 0; i--) {
+            List<String> row = new ArrayList<>();
+            for (int c = 0; c < columns; c++) {
+                row.add(cell(r));
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static final Number[] WHOLE_EDGES = {(long) Short.MIN_VALUE - 1, (long) Short.MAX_VALUE + 1, (long) Integer.MIN_VALUE - 1,
+        (long) Integer.MAX_VALUE + 1, (long) Short.MIN_VALUE, (long) Short.MAX_VALUE, (long) Integer.MIN_VALUE, (long) Integer.MAX_VALUE,
+        Long.MIN_VALUE, Long.MAX_VALUE, 0L, Integer.MIN_VALUE, Integer.MAX_VALUE, Short.MIN_VALUE, Short.MAX_VALUE, (short) 0,
+        BigInteger.TWO.pow(63), BigInteger.TWO.pow(63).negate().subtract(BigInteger.ONE), BigInteger.TWO.pow(63).negate(),
+        BigInteger.TWO.pow(70), BigInteger.TWO.pow(70).negate(), BigInteger.ZERO};
+
+    /** A Long, Integer, Short or a BigInteger of up to 70 bits. */
+    static Number wholeNumber(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> Samples.anyLong(r);
+            case 1 -> r.nextBoolean() ? r.nextInt() : (int) Samples.between(r, Short.MIN_VALUE - 2L, Short.MAX_VALUE + 2L);
+            case 2 -> (short) r.nextInt();
+            default -> {
+                BigInteger b = new BigInteger(Samples.between(r, 1, 70), r);
+                yield r.nextBoolean() ? b.negate() : b;
+            }
+        };
+    }
+
+    private static final ColumnType[] INTEGER_TYPES = {new ColumnType("smallint", PgTypes.INT2, "smallint"),
+        new ColumnType("integer", PgTypes.INT4, "integer"), new ColumnType("bigint", PgTypes.INT8, "bigint")};
+
+    /** Up to 40 digits, either sign, at a scale of -20 to 40. */
+    static BigDecimal decimal(Random r) {
+        BigInteger unscaled = Samples.suchThat(r, g -> new BigInteger(Samples.between(g, 1, 133), g), u -> u.compareTo(BigInteger.TEN.pow(40)) <= 0);
+        return new BigDecimal(r.nextBoolean() ? unscaled.negate() : unscaled, Samples.between(r, -20, 40));
     }
 }

@@ -3,17 +3,13 @@ package dev.covet.pg.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.covet.pg.Samples;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the names covetpg writes into SQL itself. Each accepted name is one the server
@@ -23,97 +19,143 @@ import net.jqwik.api.constraints.IntRange;
 @Tag("fast")
 class IdentifiersPropertiesTest {
 
-    @Property(tries = 3000)
-    void everyAcceptedNameIsOneTheServerReadsAsItIs(@ForAll("anyNames") String candidate) {
-        String accepted;
-        try {
-            accepted = Identifiers.identifier(candidate, "columns", candidate);
-        } catch (IllegalArgumentException refused) {
-            assertThat(refused.getMessage()).startsWith("Invalid columns '").doesNotContain("\0");
-            return;
+    private static final int TRIES = 300;
+
+    @Test
+    void everyAcceptedNameIsOneTheServerReadsAsItIs() {
+        Samples.check(4 * TRIES, IdentifiersPropertiesTest::anyName, candidate -> {
+            String accepted;
+            try {
+                accepted = Identifiers.identifier(candidate, "columns", candidate);
+            } catch (IllegalArgumentException refused) {
+                assertThat(refused.getMessage()).startsWith("Invalid columns '").doesNotContain("\0");
+                return;
+            }
+            assertThat(accepted).isEqualTo(candidate);
+            if (candidate.startsWith("\"")) {
+                String inner = candidate.substring(1, candidate.length() - 1);
+                assertThat(serverReadsQuoted(inner)).as("the server reads \"%s\" as exactly that", inner).isTrue();
+                assertThat(Identifiers.name(accepted)).isEqualTo(inner);
+            } else {
+                assertThat(serverReadsUnquoted(candidate)).as("the server reads %s unquoted", candidate).isTrue();
+                assertThat(Identifiers.name(accepted)).isEqualTo(serverFolds(candidate));
+            }
+        }, "", "\"", "\"\"", "\"\"\"", "a", "_", "$", "1a", "a$", "select", "SELECT", "\"select\"", "USER", "a.b", "\0", "\"\0\"", "é",
+                "\"a\"\"b\"", "x".repeat(63), "x".repeat(64), "\"" + "é".repeat(31) + "\"", "\"" + "é".repeat(32) + "\"", "a b", "\"a b\"");
+    }
+
+    @Test
+    void aPlainIdentifierIsAcceptedAsItIsAndFoldsToLowerCase() {
+        Samples.check(TRIES, IdentifiersPropertiesTest::plainName, name -> {
+            assertThat(Identifiers.identifier(name, "columns", name)).isEqualTo(name);
+            assertThat(Identifiers.table(name, "table")).isEqualTo(name);
+            assertThat(Identifiers.name(name)).isEqualTo(serverFolds(name));
+        }, "a", "_", "Z", "_$", "A1", "x".repeat(63), "Orders", "users");
+    }
+
+    @Test
+    void aQuotedNameIsAcceptedAsItIsAndKeepsItsCase() {
+        Samples.check(TRIES, IdentifiersPropertiesTest::quotedInner, inner -> {
+            String quoted = "\"" + inner + "\"";
+            assertThat(Identifiers.identifier(quoted, "columns", quoted)).isEqualTo(quoted);
+            assertThat(Identifiers.name(quoted)).isEqualTo(inner);
+            assertThat(Identifiers.columns(quoted, "columns")).containsExactly(quoted);
+        }, " ", ".", ",", "'", "select", "A", "\uD83D\uDE80", "é".repeat(31) + "x", "x".repeat(63));
+    }
+
+    /** Two names, and where a property needs it a third value. */
+    record Two<A, B>(A first, B second) {
+    }
+
+    @Test
+    void aSchemaQualifiedTableIsTwoCheckedNames() {
+        Samples.check(TRIES, r -> new Two<>(name(r), name(r)), t -> {
+            String schema = t.first();
+            String table = t.second();
+            assertThat(Identifiers.table(schema + "." + table, "table")).isEqualTo(schema + "." + table);
+            assertThatThrownBy(() -> Identifiers.table(schema + "." + table + "." + table, "table"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most schema.table");
+        }, new Two<>("a", "b"), new Two<>("\"a.b\"", "\"c.d\""), new Two<>("\".\"", "t"));
+    }
+
+    @Test
+    void aReservedWordIsRefusedUnquotedInAnyCaseAndAcceptedQuoted() {
+        String[] everyWord = RESERVED_IN_ORDER.toArray(String[]::new);
+        Samples.check(TRIES, r -> changeCase(Samples.pick(r, everyWord), r.nextLong()), word -> {
+            assertThatThrownBy(() -> Identifiers.table(word, "table")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reserved word " + word).hasMessageContaining("\"" + word + "\"");
+            assertThat(Identifiers.table("\"" + word + "\"", "table")).isEqualTo("\"" + word + "\"");
+        }, everyWord);
+    }
+
+    @Test
+    void aNameLongerThan63BytesIsRefusedNotTruncated() {
+        Samples.check(TRIES, r -> new Two<>(plainName(r), quotedInner(r)), t -> {
+            String start = t.first();
+            String more = t.second();
+            String inner = start + more;
+            while (inner.getBytes(StandardCharsets.UTF_8).length <= Identifiers.MAX_BYTES) {
+                inner = inner + more + "é";
+            }
+            String quoted = "\"" + inner + "\"";
+            assertThatThrownBy(() -> Identifiers.table(quoted, "table")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Invalid table '").hasMessageContaining("longer than 63 bytes");
+            String plain = (start + "x".repeat(64)).substring(0, Math.max(64, start.length()));
+            assertThatThrownBy(() -> Identifiers.columns(plain, "columns")).hasMessageContaining("longer than 63 bytes");
+        }, new Two<>("a", "b"), new Two<>("x".repeat(63), "y"), new Two<>("a", "\uD83D\uDE80"));
+    }
+
+    /** A name, a place in it (past its end means at its end), and a character that does not belong there. */
+    record Insertion(String name, int at, char c) {
+        String inserted() {
+            int i = Math.min(at, name.length());
+            return name.substring(0, i) + c + name.substring(i);
         }
-        assertThat(accepted).isEqualTo(candidate);
-        if (candidate.startsWith("\"")) {
-            String inner = candidate.substring(1, candidate.length() - 1);
-            assertThat(serverReadsQuoted(inner)).as("the server reads \"%s\" as exactly that", inner).isTrue();
-            assertThat(Identifiers.name(accepted)).isEqualTo(inner);
-        } else {
-            assertThat(serverReadsUnquoted(candidate)).as("the server reads %s unquoted", candidate).isTrue();
-            assertThat(Identifiers.name(accepted)).isEqualTo(serverFolds(candidate));
+    }
+
+    @Test
+    void aForbiddenCharacterAnywhereIsRefused() {
+        Samples.check(TRIES, r -> new Insertion(plainName(r), Samples.between(r, 0, 64), forbiddenInPlainNames(r)), ins -> {
+            String bad = ins.inserted();
+            assertThatThrownBy(() -> Identifiers.identifier(bad, "channel", bad)).as("%s", bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Invalid channel '").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\0"));
+        }, insertions("abc", FORBIDDEN_IN_PLAIN_NAMES));
+    }
+
+    @Test
+    void aQuoteOrControlCharacterOrNulInsideAQuotedNameIsRefused() {
+        Samples.check(TRIES, r -> new Insertion(quotedInner(r), Samples.between(r, 0, 64), forbiddenInQuotedNames(r)), ins -> {
+            String bad = "\"" + ins.inserted() + "\"";
+            assertThatThrownBy(() -> Identifiers.table(bad, "table")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Invalid table '").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\0"));
+        }, insertions("a b", FORBIDDEN_IN_QUOTED_NAMES));
+    }
+
+    /** Each character at the start, inside and at the end of the name. */
+    private static Insertion[] insertions(String name, char[] chars) {
+        List<Insertion> all = new java.util.ArrayList<>();
+        for (char c : chars) {
+            for (int at : new int[] {0, 1, 64}) {
+                all.add(new Insertion(name, at, c));
+            }
         }
+        return all.toArray(Insertion[]::new);
     }
 
-    @Property
-    void aPlainIdentifierIsAcceptedAsItIsAndFoldsToLowerCase(@ForAll("plainNames") String name) {
-        assertThat(Identifiers.identifier(name, "columns", name)).isEqualTo(name);
-        assertThat(Identifiers.table(name, "table")).isEqualTo(name);
-        assertThat(Identifiers.name(name)).isEqualTo(serverFolds(name));
-    }
-
-    @Property
-    void aQuotedNameIsAcceptedAsItIsAndKeepsItsCase(@ForAll("quotedInners") String inner) {
-        String quoted = "\"" + inner + "\"";
-        assertThat(Identifiers.identifier(quoted, "columns", quoted)).isEqualTo(quoted);
-        assertThat(Identifiers.name(quoted)).isEqualTo(inner);
-        assertThat(Identifiers.columns(quoted, "columns")).containsExactly(quoted);
-    }
-
-    @Property
-    void aSchemaQualifiedTableIsTwoCheckedNames(@ForAll("names") String schema, @ForAll("names") String table) {
-        assertThat(Identifiers.table(schema + "." + table, "table")).isEqualTo(schema + "." + table);
-        assertThatThrownBy(() -> Identifiers.table(schema + "." + table + "." + table, "table"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most schema.table");
-    }
-
-    @Property
-    void aReservedWordIsRefusedUnquotedInAnyCaseAndAcceptedQuoted(@ForAll("reservedWords") String word) {
-        assertThatThrownBy(() -> Identifiers.table(word, "table")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("reserved word " + word).hasMessageContaining("\"" + word + "\"");
-        assertThat(Identifiers.table("\"" + word + "\"", "table")).isEqualTo("\"" + word + "\"");
-    }
-
-    @Property
-    void aNameLongerThan63BytesIsRefusedNotTruncated(@ForAll("plainNames") String start, @ForAll("quotedInners") String more) {
-        String inner = start + more;
-        while (inner.getBytes(StandardCharsets.UTF_8).length <= Identifiers.MAX_BYTES) {
-            inner = inner + more + "é";
-        }
-        String quoted = "\"" + inner + "\"";
-        assertThatThrownBy(() -> Identifiers.table(quoted, "table")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Invalid table '").hasMessageContaining("longer than 63 bytes");
-        String plain = (start + "x".repeat(64)).substring(0, Math.max(64, start.length()));
-        assertThatThrownBy(() -> Identifiers.columns(plain, "columns")).hasMessageContaining("longer than 63 bytes");
-    }
-
-    @Property
-    void aForbiddenCharacterAnywhereIsRefused(@ForAll("plainNames") String name, @ForAll @IntRange(min = 0, max = 64) int at,
-            @ForAll("forbiddenInPlainNames") char c) {
-        int i = Math.min(at, name.length());
-        String bad = name.substring(0, i) + c + name.substring(i);
-        assertThatThrownBy(() -> Identifiers.identifier(bad, "channel", bad)).as("%s", bad).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Invalid channel '").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\0"));
-    }
-
-    @Property
-    void aQuoteOrControlCharacterOrNulInsideAQuotedNameIsRefused(@ForAll("quotedInners") String inner,
-            @ForAll @IntRange(min = 0, max = 64) int at, @ForAll("forbiddenInQuotedNames") char c) {
-        int i = Math.min(at, inner.length());
-        String bad = "\"" + inner.substring(0, i) + c + inner.substring(i) + "\"";
-        assertThatThrownBy(() -> Identifiers.table(bad, "table")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Invalid table '").satisfies(e -> assertThat(e.getMessage()).doesNotContain("\0"));
-    }
-
-    @Property
-    void twoNamesTheServerSeesAsOneAreRefused(@ForAll("plainNames") String name, @ForAll long caseBits) {
-        String otherCase = changeCase(name, caseBits);
-        assertThatThrownBy(() -> Identifiers.names(name + ", " + otherCase, "columns")).hasMessageContaining("named twice");
-        String quotedFolded = "\"" + serverFolds(name) + "\"";
-        assertThatThrownBy(() -> Identifiers.names(otherCase + "," + quotedFolded, "columns")).hasMessageContaining("named twice");
-        String quotedAsWritten = "\"" + name + "\"";
-        if (!name.equals(serverFolds(name))) {
-            // "Orders" is not orders
-            assertThat(Identifiers.names(name + "," + quotedAsWritten, "columns")).containsExactly(name, quotedAsWritten);
-        }
+    @Test
+    void twoNamesTheServerSeesAsOneAreRefused() {
+        Samples.check(TRIES, r -> new Two<>(plainName(r), r.nextLong()), t -> {
+            String name = t.first();
+            String otherCase = changeCase(name, t.second());
+            assertThatThrownBy(() -> Identifiers.names(name + ", " + otherCase, "columns")).hasMessageContaining("named twice");
+            String quotedFolded = "\"" + serverFolds(name) + "\"";
+            assertThatThrownBy(() -> Identifiers.names(otherCase + "," + quotedFolded, "columns")).hasMessageContaining("named twice");
+            String quotedAsWritten = "\"" + name + "\"";
+            if (!name.equals(serverFolds(name))) {
+                // "Orders" is not orders
+                assertThat(Identifiers.names(name + "," + quotedAsWritten, "columns")).containsExactly(name, quotedAsWritten);
+            }
+        }, new Two<>("Orders", 0L), new Two<>("orders", -1L), new Two<>("_", -1L), new Two<>("A", 0L));
     }
 
     // the server's rules (scan.l and scansup.c), written out here
@@ -162,6 +204,9 @@ class IdentifiersPropertiesTest {
             "symmetric", "table", "tablesample", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic",
             "verbose", "when", "where", "window", "with");
 
+    /** The same, in a fixed order, so that a seed draws the same words in every run. */
+    private static final List<String> RESERVED_IN_ORDER = SERVER_RESERVED.stream().sorted().toList();
+
     private static boolean isValidUtf16(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -186,59 +231,67 @@ class IdentifiersPropertiesTest {
 
     // generators
 
-    @Provide
-    Arbitrary<String> plainNames() {
-        Arbitrary<Character> first = Arbitraries.chars().range('a', 'z').range('A', 'Z').with('_');
-        Arbitrary<String> rest = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
-                .withChars('_', '$').ofMaxLength(62);
-        return Combinators.combine(first, rest).as((f, r) -> f + r)
-                .filter(n -> !Identifiers.RESERVED.contains(n.toLowerCase(Locale.ROOT)));
+    private static final String[] LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
+
+    private static final String[] NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$".split("");
+
+    /** A letter or underscore, then up to 62 letters, digits, underscores and dollars (often few); not a reserved word. */
+    static String plainName(Random r) {
+        return Samples.suchThat(r, g -> (g.nextInt(27) == 0 ? "_" : Samples.pick(g, LETTERS)) + Samples.text(g, g.nextBoolean() ? 8 : 62, NAME_CHARS),
+                n -> !Identifiers.RESERVED.contains(n.toLowerCase(Locale.ROOT)));
     }
 
     /** Inner text of quoted names: any valid text without quotes or control characters, 1 to 63 bytes. */
-    @Provide
-    Arbitrary<String> quotedInners() {
-        Arbitrary<String> tricky = Arbitraries.of(" ", ".", ",", "'", ";", "--", "/*", "$", "\\", "é", "日本", "\uD83D\uDE80", "A", "z", "_", "1")
-                .list().ofMinSize(1).ofMaxSize(10).map(l -> String.join("", l));
-        Arbitrary<String> any = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(30);
-        return Arbitraries.oneOf(tricky, any).filter(s -> isValidUtf16(s) && s.indexOf('"') < 0 && s.chars().noneMatch(Character::isISOControl)
-                && s.getBytes(StandardCharsets.UTF_8).length <= 63);
+    static String quotedInner(Random r) {
+        return Samples.suchThat(r, g -> g.nextBoolean()
+                ? Samples.pick(g, TRICKY) + Samples.text(g, 9, TRICKY)
+                : Samples.unicode(g, 1, 30),
+                s -> s.indexOf('"') < 0 && s.chars().noneMatch(Character::isISOControl) && s.getBytes(StandardCharsets.UTF_8).length <= 63);
     }
 
-    @Provide
-    Arbitrary<String> names() {
-        return Arbitraries.oneOf(plainNames(), quotedInners().map(i -> "\"" + i + "\""));
+    private static final String[] TRICKY = {" ", ".", ",", "'", ";", "--", "/*", "$", "\\", "é", "日本", "\uD83D\uDE80", "A", "z", "_", "1"};
+
+    static String name(Random r) {
+        return r.nextBoolean() ? plainName(r) : "\"" + quotedInner(r) + "\"";
     }
 
-    @Provide
-    Arbitrary<String> reservedWords() {
-        return Combinators.combine(Arbitraries.of(List.copyOf(SERVER_RESERVED)), Arbitraries.longs()).as(IdentifiersPropertiesTest::changeCase);
-    }
+    private static final String[] PIECES = {"a", "Z", "_", "$", "1", " ", "\t", ".", ",", "\"", "'", ";", "-", "\0", "\n", "é",
+        "\uD83D\uDE80", "select", "USER"};
 
     /**
      * Anything a user might write as a name, right or wrong; but valid UTF-16 for now: a quoted
      * name with a lone surrogate ("\uD800") is accepted, and reaches the server as "?".
      */
-    @Provide
-    Arbitrary<String> anyNames() {
-        Arbitrary<String> pieces = Arbitraries.of("a", "Z", "_", "$", "1", " ", "\t", ".", ",", "\"", "'", ";", "-", "\0", "\n", "é",
-                "\uD83D\uDE80", "select", "USER").list().ofMinSize(1).ofMaxSize(12).map(l -> String.join("", l));
-        Arbitrary<String> quoted = Arbitraries.strings().all().ofMaxLength(40).filter(IdentifiersPropertiesTest::isValidUtf16)
-                .map(s -> "\"" + s + "\"");
-        Arbitrary<String> any = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(70).filter(IdentifiersPropertiesTest::isValidUtf16);
-        return Arbitraries.oneOf(plainNames(), names(), pieces, pieces.map(p -> "\"" + p + "\""), quoted, any);
+    static String anyName(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> plainName(r);
+            case 1 -> name(r);
+            case 2 -> Samples.pick(r, PIECES) + Samples.text(r, 11, PIECES);
+            case 3 -> "\"" + Samples.pick(r, PIECES) + Samples.text(r, 11, PIECES) + "\"";
+            case 4 -> "\"" + Samples.unicode(r, 0, 40) + "\"";
+            default -> Samples.unicode(r, 1, 70);
+        };
     }
 
-    @Provide
-    Arbitrary<Character> forbiddenInPlainNames() {
-        return Arbitraries.oneOf(Arbitraries.of(' ', '\t', '\n', '\0', '.', '-', ';', '\'', '"', '(', '/', '*', 'é', '\u00a0', '\u2028'),
-                Arbitraries.chars().all().filter(c -> !(c == '_' || c == '$' || c == ',' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
-                        || (c >= 'A' && c <= 'Z'))));
+    private static final char[] FORBIDDEN_IN_PLAIN_NAMES = {' ', '\t', '\n', '\0', '.', '-', ';', '\'', '"', '(', '/', '*', 'é', '\u00a0', '\u2028'};
+
+    /** One of the characters listed, or any character at all (a lone surrogate too) but a letter, digit, '_', '$' or ','. */
+    static char forbiddenInPlainNames(Random r) {
+        if (r.nextBoolean()) {
+            return FORBIDDEN_IN_PLAIN_NAMES[r.nextInt(FORBIDDEN_IN_PLAIN_NAMES.length)];
+        }
+        return Samples.suchThat(r, g -> (char) g.nextInt(0x10000), c -> !(c == '_' || c == '$' || c == ',' || (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')));
     }
 
-    @Provide
-    Arbitrary<Character> forbiddenInQuotedNames() {
-        return Arbitraries.oneOf(Arbitraries.of('"', '\0', '\n', '\r', '\t', '\u007f', '\u0085'),
-                Arbitraries.chars().all().filter(Character::isISOControl));
+    private static final char[] FORBIDDEN_IN_QUOTED_NAMES = {'"', '\0', '\n', '\r', '\t', '\u007f', '\u0085'};
+
+    /** One of the characters listed, or any ISO control character. */
+    static char forbiddenInQuotedNames(Random r) {
+        if (r.nextBoolean()) {
+            return FORBIDDEN_IN_QUOTED_NAMES[r.nextInt(FORBIDDEN_IN_QUOTED_NAMES.length)];
+        }
+        int c = r.nextInt(65); // the ISO control characters: U+0000 to U+001F and U+007F to U+009F
+        return (char) (c < 32 ? c : 0x7F + c - 32);
     }
 }

@@ -3,15 +3,12 @@ package dev.covet.pg.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.covet.pg.Samples;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tag;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of the parameter parser and the log masking over statements built from PostgreSQL's
@@ -24,6 +21,8 @@ import net.jqwik.api.Tag;
 @Tag("fast")
 class NamedParametersPropertiesTest {
 
+    private static final int TRIES = 300;
+
     /** A piece of a statement: its text, and for a parameter its name. */
     record Token(String text, String parameter, boolean stringLiteral) {
         static Token text(String text) {
@@ -34,77 +33,101 @@ class NamedParametersPropertiesTest {
             return new Token(text, null, true);
         }
 
+        static Token parameter(String name) {
+            return new Token(":#" + name, name, false);
+        }
+
         @Override
         public String toString() {
             return text;
         }
     }
 
-    @Property(tries = 2000)
-    void parametersOutsideLiteralsAndCommentsBecomeDollarNInOrderAndNothingElseChanges(@ForAll("statements") List<Token> tokens) {
-        String sql = join(tokens);
-        List<String> names = new ArrayList<>();
-        StringBuilder expected = new StringBuilder();
-        for (Token t : tokens) {
-            expected.append(expected.length() == 0 ? "" : " ");
-            if (t.parameter() != null) {
-                if (!names.contains(t.parameter())) {
-                    names.add(t.parameter());
+    /** Statements of every kind of token, each one alone and all together, a parameter repeated, and none at all. */
+    @SuppressWarnings("unchecked")
+    private static final List<Token>[] EDGES = new List[] {List.of(), List.of(Token.parameter("a"), Token.text("="), Token.parameter("b"),
+            Token.text(","), Token.parameter("a")), List.of(Token.literal("':#x'"), Token.parameter("x")), List.of(Token.literal("E'\\':#x'"),
+            Token.parameter("x")), List.of(Token.literal("$q$:#x $$ $q$"), Token.parameter("q")), List.of(Token.text("\":#x\"\"\""),
+            Token.parameter("_")), List.of(Token.text("--:#x\n"), Token.parameter("é")), List.of(Token.text("/* a /* :#x */ ' */"),
+            Token.parameter("Z9")), List.of(Token.text("x::int"), Token.text(":"), Token.text("#"), Token.parameter("y"))};
+
+    @Test
+    void parametersOutsideLiteralsAndCommentsBecomeDollarNInOrderAndNothingElseChanges() {
+        Samples.check(3 * TRIES, NamedParametersPropertiesTest::statement, tokens -> {
+            String sql = join(tokens);
+            List<String> names = new ArrayList<>();
+            StringBuilder expected = new StringBuilder();
+            for (Token t : tokens) {
+                expected.append(expected.length() == 0 ? "" : " ");
+                if (t.parameter() != null) {
+                    if (!names.contains(t.parameter())) {
+                        names.add(t.parameter());
+                    }
+                    expected.append('$').append(names.indexOf(t.parameter()) + 1);
+                } else {
+                    expected.append(t.text());
                 }
-                expected.append('$').append(names.indexOf(t.parameter()) + 1);
-            } else {
-                expected.append(t.text());
             }
-        }
 
-        ParsedSql parsed = NamedParameters.parse(sql);
+            ParsedSql parsed = NamedParameters.parse(sql);
 
-        assertThat(parsed.sql()).isEqualTo(expected.toString());
-        assertThat(parsed.names()).isEqualTo(names);
-        assertThat(parsed.positionalCount()).isEqualTo(names.size());
-        assertThat(parsed.hasNamedParameters()).isEqualTo(!names.isEmpty());
+            assertThat(parsed.sql()).isEqualTo(expected.toString());
+            assertThat(parsed.names()).isEqualTo(names);
+            assertThat(parsed.positionalCount()).isEqualTo(names.size());
+            assertThat(parsed.hasNamedParameters()).isEqualTo(!names.isEmpty());
+        }, EDGES);
     }
 
-    @Property
-    void positionalParametersAreLeftAsTheyAreAndTheHighestIsCounted(@ForAll("positionalStatements") List<Token> tokens) {
-        String sql = join(tokens);
-        int highest = 0;
-        for (Token t : tokens) {
-            if (t.text().matches("\\$[0-9]+")) {
-                highest = Math.max(highest, Integer.parseInt(t.text().substring(1)));
+    @Test
+    void positionalParametersAreLeftAsTheyAreAndTheHighestIsCounted() {
+        Samples.<List<Token>>check(TRIES, NamedParametersPropertiesTest::positionalStatement, tokens -> {
+            String sql = join(tokens);
+            int highest = 0;
+            for (Token t : tokens) {
+                if (t.text().matches("\\$[0-9]+")) {
+                    highest = Math.max(highest, Integer.parseInt(t.text().substring(1)));
+                }
             }
-        }
 
-        ParsedSql parsed = NamedParameters.parse(sql);
+            ParsedSql parsed = NamedParameters.parse(sql);
 
-        assertThat(parsed.sql()).isEqualTo(sql);
-        assertThat(parsed.names()).isEmpty();
-        assertThat(parsed.positionalCount()).isEqualTo(highest);
+            assertThat(parsed.sql()).isEqualTo(sql);
+            assertThat(parsed.names()).isEmpty();
+            assertThat(parsed.positionalCount()).isEqualTo(highest);
+        }, List.of(), List.of(Token.text("$1")), List.of(Token.text("$99"), Token.text("="), Token.text("$1")),
+                List.of(Token.literal("'$7'"), Token.text("$2")), List.of(Token.text("col$"), Token.text("$3")));
     }
 
-    @Property
-    void namedAndPositionalTogetherAreRefused(@ForAll("statements") List<Token> tokens, @ForAll("parameterNames") String name,
-            @ForAll("positions") int position) {
-        String sql = join(tokens) + " :#" + name + " = $" + position;
-        assertThatThrownBy(() -> NamedParameters.parse(sql)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mixes named");
+    /** A statement, and a named and a positional parameter added to it. */
+    record Mixed(List<Token> tokens, String name, int position) {
+    }
+
+    @Test
+    void namedAndPositionalTogetherAreRefused() {
+        Samples.check(TRIES, r -> new Mixed(statement(r), parameterName(r), position(r)), m -> {
+            String sql = join(m.tokens()) + " :#" + m.name() + " = $" + m.position();
+            assertThatThrownBy(() -> NamedParameters.parse(sql)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mixes named");
+        }, new Mixed(List.of(), "a", 1), new Mixed(List.of(Token.literal("'x'")), "_", 99));
     }
 
     /** What goes to a log: every string literal's content is gone; everything else is as it was. */
-    @Property(tries = 2000)
-    void maskingRemovesTheContentOfEveryStringLiteralAndNothingElse(@ForAll("statements") List<Token> tokens) {
-        StringBuilder expected = new StringBuilder();
-        for (Token t : tokens) {
-            expected.append(expected.length() == 0 ? "" : " ");
-            if (!t.stringLiteral()) {
-                expected.append(t.text());
-            } else if (t.text().startsWith("$")) {
-                expected.append("$$?$$");
-            } else {
-                expected.append(t.text().startsWith("'") ? "'?'" : t.text().charAt(0) + "'?'"); // E'' keeps its E
+    @Test
+    void maskingRemovesTheContentOfEveryStringLiteralAndNothingElse() {
+        Samples.check(3 * TRIES, NamedParametersPropertiesTest::statement, tokens -> {
+            StringBuilder expected = new StringBuilder();
+            for (Token t : tokens) {
+                expected.append(expected.length() == 0 ? "" : " ");
+                if (!t.stringLiteral()) {
+                    expected.append(t.text());
+                } else if (t.text().startsWith("$")) {
+                    expected.append("$$?$$");
+                } else {
+                    expected.append(t.text().startsWith("'") ? "'?'" : t.text().charAt(0) + "'?'"); // E'' keeps its E
+                }
             }
-        }
 
-        assertThat(SqlLexer.maskLiterals(join(tokens))).isEqualTo(expected.toString());
+            assertThat(SqlLexer.maskLiterals(join(tokens))).isEqualTo(expected.toString());
+        }, EDGES);
     }
 
     private static String join(List<Token> tokens) {
@@ -117,86 +140,94 @@ class NamedParametersPropertiesTest {
 
     // generators: each token well formed by PostgreSQL's rules (scan.l)
 
-    @Provide
-    Arbitrary<List<Token>> statements() {
-        Arbitrary<Token> parameter = parameterNames().map(n -> new Token(":#" + n, n, false));
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, words()),
-                net.jqwik.api.Tuple.of(4, parameter),
-                net.jqwik.api.Tuple.of(6, skipped())).list().ofMaxSize(25);
+    /** Up to 25 tokens: words, parameters and skipped tokens, 4 to 4 to 6. */
+    static List<Token> statement(Random r) {
+        List<Token> tokens = new ArrayList<>();
+        for (int i = r.nextInt(26); i > 0; i--) {
+            int kind = r.nextInt(14);
+            tokens.add(kind < 4 ? word(r) : kind < 8 ? Token.parameter(parameterName(r)) : skipped(r));
+        }
+        return tokens;
     }
 
-    @Provide
-    Arbitrary<List<Token>> positionalStatements() {
-        Arbitrary<Token> positional = positions().map(p -> Token.text("$" + p));
-        return Arbitraries.oneOf(words(), positional, skipped()).list().ofMaxSize(25);
+    static List<Token> positionalStatement(Random r) {
+        List<Token> tokens = new ArrayList<>();
+        for (int i = r.nextInt(26); i > 0; i--) {
+            tokens.add(switch (r.nextInt(3)) {
+                case 0 -> word(r);
+                case 1 -> Token.text("$" + position(r));
+                default -> skipped(r);
+            });
+        }
+        return tokens;
     }
 
-    @Provide
-    Arbitrary<String> parameterNames() {
-        Arbitrary<Character> first = Arbitraries.chars().range('a', 'z').range('A', 'Z').with('_', 'é');
-        Arbitrary<String> rest = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('_').ofMaxLength(8);
-        return Combinators.combine(first, rest).as((f, r) -> f + r);
+    private static final String[] FIRST = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_é".split("");
+
+    private static final String[] REST = "abcdefghijklmnopqrstuvwxyz0123456789_".split("");
+
+    static String parameterName(Random r) {
+        return Samples.pick(r, FIRST) + Samples.text(r, 8, REST);
     }
 
-    @Provide
-    Arbitrary<Integer> positions() {
-        return Arbitraries.integers().between(1, 99);
+    static int position(Random r) {
+        return Samples.between(r, 1, 99);
     }
 
-    private static Arbitrary<Token> words() {
-        return Arbitraries.of("SELECT", "FROM", "t", "WHERE", "a", "=", "(", ")", ",", "x::int", "::text", "+", "<>", "E", "e", ":", "#",
-                "col$", "b2", "ä").map(Token::text);
+    private static Token word(Random r) {
+        return Token.text(Samples.pick(r, "SELECT", "FROM", "t", "WHERE", "a", "=", "(", ")", ",", "x::int", "::text", "+", "<>", "E", "e", ":", "#",
+                "col$", "b2", "ä"));
     }
 
     /** The tokens whose content is never a parameter. */
-    private static Arbitrary<Token> skipped() {
-        return Arbitraries.oneOf(standardStrings(), escapeStrings(), dollarQuoted(), quotedIdentifiers(), lineComments(), blockComments(2));
+    private static Token skipped(Random r) {
+        return switch (r.nextInt(6)) {
+            case 0 -> standardString(r);
+            case 1 -> escapeString(r);
+            case 2 -> dollarQuoted(r);
+            case 3 -> quotedIdentifier(r);
+            case 4 -> lineComment(r);
+            default -> blockComment(r, 2);
+        };
     }
 
-    private static Arbitrary<String> content(String... pieces) {
-        return Arbitraries.of(pieces).list().ofMaxSize(8).map(l -> String.join("", l));
+    private static String content(Random r, String... pieces) {
+        return Samples.text(r, 8, pieces);
     }
 
     /** '...' with a quote doubled; a backslash is itself (standard_conforming_strings). */
-    private static Arbitrary<Token> standardStrings() {
-        return content("a", ":#x", ":#y", "''", "\"", "$$", "$q$", "--", "/*", "*/", "\\", ";", "\n", " ", ":").map(c -> Token.literal("'" + c + "'"));
+    private static Token standardString(Random r) {
+        return Token.literal("'" + content(r, "a", ":#x", ":#y", "''", "\"", "$$", "$q$", "--", "/*", "*/", "\\", ";", "\n", " ", ":") + "'");
     }
 
     /** E'...': a quote doubled or after a backslash, a backslash doubled or before a letter. */
-    private static Arbitrary<Token> escapeStrings() {
-        return Combinators.combine(Arbitraries.of("E", "e"), content("a", ":#x", "''", "\\'", "\\\\", "\\n", "\"", "$$", "--", "/*", " "))
-                .as((e, c) -> Token.literal(e + "'" + c + "'"));
+    private static Token escapeString(Random r) {
+        return Token.literal(Samples.pick(r, "E", "e") + "'" + content(r, "a", ":#x", "''", "\\'", "\\\\", "\\n", "\"", "$$", "--", "/*", " ") + "'");
     }
 
     /** $tag$...$tag$, whose body does not hold its closing delimiter. */
-    private static Arbitrary<Token> dollarQuoted() {
-        return Combinators.combine(Arbitraries.of("", "q", "tag_1", "Ab"), content("a", ":#x", "'", "\"", "$", "$q", "--", "/*", "\n", " ", "E'"))
-                .as((tag, c) -> "$" + tag + "$" + c + "|" + "$" + tag + "$")
-                .filter(s -> {
-                    String delim = s.substring(0, s.indexOf('$', 1) + 1);
-                    String body = s.substring(delim.length(), s.indexOf('|', delim.length()));
-                    return (body + delim).indexOf(delim) == body.length();
-                })
-                .map(s -> Token.literal(s.replace("|", "")));
+    private static Token dollarQuoted(Random r) {
+        String delim = "$" + Samples.pick(r, "", "q", "tag_1", "Ab") + "$";
+        String body = Samples.suchThat(r, g -> content(g, "a", ":#x", "'", "\"", "$", "$q", "--", "/*", "\n", " ", "E'"),
+                b -> (b + delim).indexOf(delim) == b.length());
+        return Token.literal(delim + body + delim);
     }
 
     /** "...", with a quote doubled. */
-    private static Arbitrary<Token> quotedIdentifiers() {
-        return content("a", ":#x", "\"\"", "'", "$$", "--", "/*", " ", "E'").filter(c -> !c.isEmpty()).map(c -> Token.text("\"" + c + "\""));
+    private static Token quotedIdentifier(Random r) {
+        return Token.text("\"" + Samples.suchThat(r, g -> content(g, "a", ":#x", "\"\"", "'", "$$", "--", "/*", " ", "E'"), c -> !c.isEmpty()) + "\"");
     }
 
     /** -- to the end of the line. */
-    private static Arbitrary<Token> lineComments() {
-        return content("a", ":#x", "'", "\"", "$$", "/*", "*/", " ", "E'").map(c -> Token.text("--" + c + "\n"));
+    private static Token lineComment(Random r) {
+        return Token.text("--" + content(r, "a", ":#x", "'", "\"", "$$", "/*", "*/", " ", "E'") + "\n");
     }
 
-    /** /* ... *&#47;, nested. */
-    private static Arbitrary<Token> blockComments(int depth) {
-        Arbitrary<String> flat = content("a", ":#x", "'", "\"", "$$", "--", " ", "\n", "* ", "/ ", "E'");
-        Arbitrary<String> body = depth == 0 ? flat
-                : Combinators.combine(flat, blockComments(depth - 1).map(Token::text).optional(), flat)
-                        .as((a, nested, b) -> a + nested.orElse("") + b);
-        return body.map(c -> Token.text("/*" + c + "*/"));
+    /** /* ... *&#47;, nested, here and there. */
+    private static Token blockComment(Random r, int depth) {
+        String[] flat = {"a", ":#x", "'", "\"", "$$", "--", " ", "\n", "* ", "/ ", "E'"};
+        String body = depth == 0 || r.nextInt(3) == 0 ? content(r, flat)
+                : content(r, flat) + blockComment(r, depth - 1).text() + content(r, flat);
+        return Token.text("/*" + body + "*/");
     }
 }
