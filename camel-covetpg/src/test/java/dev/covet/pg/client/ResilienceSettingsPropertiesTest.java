@@ -33,7 +33,7 @@ class ResilienceSettingsPropertiesTest {
             long doubled = BigInteger.valueOf(w.backoff()).shiftLeft(Math.min(20, w.retry() - 1)).min(BigInteger.valueOf(longest)).longValueExact();
             assertThat(wait).isBetween(doubled - doubled / 4, doubled);
         }, new Wait(0, 0, 1), new Wait(0, DAY, 100), new Wait(1, 0, 1), new Wait(1, DAY, 100), new Wait(DAY, 0, 1), new Wait(DAY, DAY, 100),
-                new Wait(1, DAY, 21), new Wait(1, DAY, 64));
+                new Wait(1, DAY, 1), new Wait(100, DAY, 3), new Wait(1, DAY, 21), new Wait(1, DAY, 64));
     }
 
     /** A negative count, an interval shorter than 100ms, and a first backoff of 1ms to a day. */
