@@ -85,6 +85,35 @@ public abstract class CovetPgTestSupport {
         }
     }
 
+    /** The message of {@code e} and every message down its cause chain, one per line: what a test searches for values that must not leak. */
+    protected static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(t.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Rows {@code (0), (1), ...} as a body, whose iterator throws {@code failure} when asked for row {@code at}. */
+    protected static java.util.Iterator<java.util.List<Object>> rowsFailingAt(int at, RuntimeException failure) {
+        return new java.util.Iterator<>() {
+            private int n;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public java.util.List<Object> next() {
+                if (n == at) {
+                    throw failure;
+                }
+                return java.util.List.of(n++);
+            }
+        };
+    }
+
     /** A table name unique to the calling test, so tests never see each other's rows. */
     protected static String table(String prefix) {
         return prefix + "_" + Long.toHexString(System.nanoTime());

@@ -22,14 +22,6 @@ class DocumentedFailuresTest extends CovetPgTestSupport {
 
     private static final String SECRET = "secret-7731";
 
-    /** The message and every message down the cause chain. */
-    private static String messages(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            sb.append(t.getMessage()).append('\n');
-        }
-        return sb.toString();
-    }
 
     @Test
     void selectOneMeetingTwoRowsIsACardinalityViolation() throws Exception {
@@ -46,22 +38,7 @@ class DocumentedFailuresTest extends CovetPgTestSupport {
         db.execute("CREATE TABLE " + t + " (n int)");
         CamelContext context = startContext(c -> c.setMaxPoolSize(1));
         IllegalStateException broken = new IllegalStateException("upstream broke at " + SECRET);
-        java.util.Iterator<List<Object>> rows = new java.util.Iterator<>() {
-            private int n;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public List<Object> next() {
-                if (n == 3) {
-                    throw broken;
-                }
-                return List.of(n++);
-            }
-        };
+        java.util.Iterator<List<Object>> rows = rowsFailingAt(3, broken);
         Exchange out = send(context, "covetpg:copy?table=" + t + "&columns=n", rows);
         assertThat(out.getException()).isInstanceOf(IllegalArgumentException.class).isNotInstanceOf(CovetPgException.class)
                 .hasMessageContaining("nothing was copied").hasMessageNotContaining(SECRET).hasCause(broken);
@@ -75,22 +52,7 @@ class DocumentedFailuresTest extends CovetPgTestSupport {
         db.execute("CREATE TABLE " + t + " (n int)");
         CamelContext context = startContext(c -> c.setMaxPoolSize(1));
         IllegalStateException broken = new IllegalStateException("upstream broke at " + SECRET);
-        java.util.Iterator<List<Object>> rows = new java.util.Iterator<>() {
-            private int n;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public List<Object> next() {
-                if (n == 2500) {
-                    throw broken;
-                }
-                return List.of(n++);
-            }
-        };
+        java.util.Iterator<List<Object>> rows = rowsFailingAt(2500, broken);
         Exchange out = send(context, "covetpg:batch?batchSize=1000&table=" + t + "&columns=n", rows);
         assertThat(out.getException()).isSameAs(broken);
         assertThat(db.queryValue("SELECT count(*) FROM " + t)).as("rows of the batch, all or nothing").isEqualTo(0L);

@@ -31,14 +31,6 @@ class NoValuesInMessagesTest extends CovetPgTestSupport {
         context = startContext(c -> { });
     }
 
-    /** The message and everything in the cause chain's messages. */
-    private static String messages(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            sb.append(t.getMessage()).append('\n');
-        }
-        return sb.toString();
-    }
 
     @Test
     void aUniqueViolationKeepsItsKeyInTheDetailOnly() {
