@@ -39,7 +39,7 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException("Invalid " + option + " '" + text + "': the host is empty");
         }
         try {
-            return new HostPort(host, port == null ? defaultPort : Integer.parseInt(port));
+            return new HostPort(host, port == null ? defaultPort : parsePort(port));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Invalid " + option + " '" + text + "': port '" + port
                     + "' is not a number between 1 and 65535");
@@ -64,5 +64,16 @@ public record HostPort(String host, int port) {
     @Override
     public String toString() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /**
+     * A port of ASCII digits only, as libpq reads it: Integer.parseInt alone would also take the
+     * digits of other scripts ("١٢٣" for 123). The range is the constructor's check.
+     */
+    public static int parsePort(String text) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException(text);
+        }
+        return Integer.parseInt(text);
     }
 }

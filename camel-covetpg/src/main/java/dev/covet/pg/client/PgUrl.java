@@ -87,6 +87,12 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
         for (int i = 1; i < hostParts.length; i++) {
             moreHosts.add(parseHost(hostParts[i], url, quote));
         }
+        if (!quote && path != null && path.indexOf('@') >= 0) {
+            // an '@' in the query and another after the first '/': the first '/' may be a password's,
+            // and the "database" a part of it (user:SeKr@/SeKr@h/db?application_name=a@b)
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': an '@' after the host part is allowed only in a query"
+                    + " value; percent-encode '@', '/' and '?' in a password (%40, %2F, %3F) and '@' in a database name (%40)");
+        }
         String database = path == null || path.isEmpty() ? null : decode(path, "database", url);
 
         Map<String, String> params = new LinkedHashMap<>();
@@ -99,8 +105,10 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
                 String key = decode(eq >= 0 ? pair.substring(0, eq) : pair, "parameters", url);
                 String value = eq >= 0 ? decode(pair.substring(eq + 1), "parameters", url) : "";
                 if (!KEYS.contains(key)) {
-                    throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unknown parameter '" + key
-                            + "'; allowed parameters are " + String.join(", ", KEYS.stream().sorted().toList())
+                    // with an '@' in the query, the key may be a part of a password whose '?' ended the host part
+                    throw new IllegalArgumentException("Invalid url '" + redact(url) + "': unknown parameter"
+                            + (quote ? " '" + key + "'" : " (not quoted: with an '@' in the query it may be a part of a password)")
+                            + "; allowed parameters are " + String.join(", ", KEYS.stream().sorted().toList())
                             + " (server run-time settings go in the serverSettings option)");
                 }
                 params.put(key, value);
@@ -115,7 +123,7 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
             host = params.get("host");
         }
         if (params.containsKey("port")) {
-            port = parsePort(params.get("port"), url);
+            port = parsePort(params.get("port"), url, quote);
         }
         if (params.containsKey("dbname")) {
             database = params.get("dbname");
@@ -143,16 +151,16 @@ public record PgUrl(String host, Integer port, java.util.List<HostPort> moreHost
         }
     }
 
-    private static Integer parsePort(String text, String url) {
+    private static Integer parsePort(String text, String url, boolean quote) {
         try {
-            int port = Integer.parseInt(text);
+            int port = HostPort.parsePort(text);
             if (port < 1 || port > 65535) {
                 throw new NumberFormatException();
             }
             return port;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': port '" + text
-                    + "' is not a number between 1 and 65535");
+            throw new IllegalArgumentException("Invalid url '" + redact(url) + "': port " + (quote ? "'" + text + "' " : "")
+                    + "is not a number between 1 and 65535");
         }
     }
 

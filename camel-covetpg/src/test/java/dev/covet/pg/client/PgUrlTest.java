@@ -13,6 +13,29 @@ import org.junit.jupiter.api.Test;
 class PgUrlTest {
 
     @Test
+    void anAtInTheQueryDoesNotLetAPasswordsSlashOrQuestionMarkThrough() {
+        // an unencoded '/' or '?' in the password, and an '@' in a query value: once the database
+        // "SeKr@h/db" and the unknown parameter 'SeKr', both shown in messages
+        for (String url : List.of("postgresql://user:SeKr@/SeKr@h/db?application_name=x@y", "postgresql://user:?SeKr=x@host/db",
+                "postgresql://user:?port=SeKr@host/db")) {
+            assertThatThrownBy(() -> PgUrl.parse(url)).as(url).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Invalid url").hasMessageNotContaining("SeKr");
+        }
+        // an '@' in a query value stays allowed where nothing is ambiguous
+        assertThat(PgUrl.parse("postgresql://u:pw@h/db?application_name=etl@box").params()).containsEntry("application_name", "etl@box");
+        assertThat(PgUrl.parse("postgresql://h/db?application_name=etl@box").database()).isEqualTo("db");
+        assertThat(PgUrl.parse("postgresql://u@h/d%40b?application_name=etl@box").database()).isEqualTo("d@b");
+    }
+
+    @Test
+    void aPortIsAsciiDigitsOnly() {
+        for (String url : List.of("postgresql://h:\u0661\u0662\u0663/db", "postgresql://h/db?port=\u0661\u0662\u0663", "postgresql://h:+5432/db")) {
+            assertThatThrownBy(() -> PgUrl.parse(url)).as(url).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port");
+        }
+        assertThat(PgUrl.parse("postgresql://h:5433/db").port()).isEqualTo(5433);
+    }
+
+    @Test
     void aSlashOrQuestionMarkInAPasswordIsRefusedWithoutQuotingIt() {
         assertThatThrownBy(() -> PgUrl.parse("postgresql://u:Qz/Wk@h/db")).hasMessageNotContaining("Qz")
                 .hasMessageNotContaining("Wk").hasMessageContaining("percent-encode");
