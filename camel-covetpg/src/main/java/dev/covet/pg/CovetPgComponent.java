@@ -264,7 +264,18 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
      */
     @Override
     public void runOnCompletionThread(Runnable task) {
-        run(completionExecutor, task);
+        run(completionExecutor, () -> {
+            COMPLETING.set(Boolean.TRUE);
+            task.run();
+        });
+    }
+
+    /** Marks the threads of every component's completion pool, which must not wait for the database. */
+    private static final ThreadLocal<Boolean> COMPLETING = new ThreadLocal<>();
+
+    /** Whether the calling thread is one of the completion threads (of any covetpg component). */
+    public boolean onCompletionThread() {
+        return COMPLETING.get() != null;
     }
 
     /**

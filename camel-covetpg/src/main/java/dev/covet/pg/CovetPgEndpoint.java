@@ -71,8 +71,8 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
               description = "query: the thread that sends the exchange waits for the statement's answer and continues the route itself, instead of"
                             + " handing it to a completion thread: one thread hand-off less per statement for callers that wait anyway (a ProducerTemplate"
                             + " request, a consumer that routes one exchange at a time). A caller that keeps many exchanges in flight from few threads"
-                            + " then has one per thread. Never on a Vert.x event loop, where the step stays asynchronous. A transacted exchange always waits, and so do"
-                            + " batch and copy, which feed the connection from the sending thread.")
+                            + " then has one per thread. Not on a completion thread nor on a Vert.x event loop, where the step stays asynchronous. A transacted"
+                            + " exchange always waits; batch and copy always feed the connection from the sending thread.")
     private boolean synchronous;
 
     @UriParam(label = "producer", defaultValue = "text", enums = "text,csv,binary",

@@ -17,7 +17,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
@@ -91,10 +91,10 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
                         transaction.closeBeforeEnd(cursor);
                     }
                     streamResult(exchange, cursor);
-                }, cursor -> cursor.close(false));
+                });
             }
             return continueRouting(exchange, callback, client.query(statement.sql(), params, options, transaction),
-                    result -> applyResult(exchange, result), result -> { });
+                    result -> applyResult(exchange, result));
         } catch (Exception ex) {
             exchange.setException(ex);
             callback.done(true);
@@ -104,33 +104,37 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
 
     /**
      * Hands the exchange back to Camel on a route thread, never on the event loop that completed
-     * the I/O: this thread when it {@link #waitsHere waits here}, else a completion thread.
-     * {@code abandon} disposes of a result that arrives after this thread stopped waiting for it.
+     * the I/O: this thread when it {@link #waitsHere waits here}, else a completion thread. The
+     * callback is called once, whatever applying the answer throws.
      */
-    private <T> boolean continueRouting(Exchange exchange, AsyncCallback callback, Future<T> answer, Consumer<T> onSuccess,
-                                        Consumer<T> abandon) {
+    private <T> boolean continueRouting(Exchange exchange, AsyncCallback callback, Future<T> answer, Consumer<T> onSuccess) {
         if (!waitsHere(exchange)) {
             answer.onComplete(ar -> getEndpoint().getComponent().runOnCompletionThread(() -> {
-                apply(exchange, ar, onSuccess);
-                callback.done(false);
+                try {
+                    apply(exchange, ar, onSuccess);
+                } finally {
+                    callback.done(false);
+                }
             }));
             return false;
         }
         try {
-            answer.toCompletionStage().toCompletableFuture().get(); // bounded by commandTimeout, as the asynchronous path is
-            apply(exchange, answer, onSuccess);
-        } catch (ExecutionException failed) {
-            apply(exchange, answer, onSuccess); // the failure, as it is on the future
-        } catch (InterruptedException e) {
-            // as every wait of the client (Await): the interrupt ends it and stays set
-            Thread.currentThread().interrupt();
-            answer.onSuccess(abandon::accept);
-            exchange.setException(new CovetPgException("Interrupted while waiting for the answer of " + getEndpoint().describe(), e));
+            // Bounded by commandTimeout, as the asynchronous path is. Not ended by an interrupt, as a
+            // blocking driver's socket read is not: the statement would go on without its caller (and
+            // in a route transaction could even run after the ROLLBACK); the interrupt stays set.
+            answer.toCompletionStage().toCompletableFuture().join();
+        } catch (CompletionException failed) {
+            // the failure is on the future, and applied from there
         }
-        callback.done(true);
+        try {
+            apply(exchange, answer, onSuccess);
+        } finally {
+            callback.done(true);
+        }
         return true;
     }
 
+    /** The answer onto the exchange; a failure to apply it fails the exchange (a JVM error still propagates, after it). */
     private static <T> void apply(Exchange exchange, AsyncResult<T> answer, Consumer<T> onSuccess) {
         try {
             if (answer.failed()) {
@@ -138,18 +142,22 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
             } else {
                 onSuccess.accept(answer.result());
             }
-        } catch (Exception ex) {
-            exchange.setException(ex);
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Exception | Error e) {
+            // an Error too (an outputClass whose initializer or setter throws one): the exchange must end
+            exchange.setException(e);
         }
     }
 
     /**
      * Whether this step waits for its answer on the thread that sent the exchange: a transacted
-     * exchange's thread (Camel routes it synchronously, waiting for every step anyway) and, with
-     * synchronous=true, any caller; never an event loop, where waiting would stall every connection.
+     * exchange's thread (Camel runs its steps one after another on it, waiting for each) and, with
+     * synchronous=true, any caller but a completion thread (the answers of other exchanges queue for
+     * those few threads); never an event loop, where waiting would stall every connection.
      */
     private boolean waitsHere(Exchange exchange) {
-        return (synchronous || exchange.isTransacted()) && !PgClient.onEventLoop();
+        return (exchange.isTransacted() || (synchronous && !getEndpoint().getComponent().onCompletionThread())) && !PgClient.onEventLoop();
     }
 
     private ParsedSql statement(Exchange exchange) {

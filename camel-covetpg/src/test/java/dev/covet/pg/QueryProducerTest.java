@@ -393,31 +393,65 @@ class QueryProducerTest extends CovetPgTestSupport {
     }
 
     @Test
-    void anInterruptEndsASynchronousWaitAndTheCursorThatArrivesLaterIsClosed() throws Exception {
+    void anInterruptDoesNotEndASynchronousWaitAndStaysSet() throws Exception {
         CamelContext context = newContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:hold").transacted("covetpgTx").to("covetpg:query?sql=SELECT pg_sleep(2)");
-                from("direct:stream").to("covetpg:query?synchronous=true&outputType=StreamList&sql=SELECT id FROM " + people);
+                from("direct:count").to("covetpg:query?synchronous=true&outputType=SelectValue&sql=SELECT count(*) FROM " + people);
             }
         });
         context.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
         context.start();
-        // the only connection is held by a transaction for 2 s, so the cursor waits for it
+        // the only connection is held by a transaction for 2 s, so the statement waits for it
         var holder = template(context).asyncSend("direct:hold", e -> { });
         await(() -> covetpg(context).getPoolStatistics().inUse() == 1, "the transaction holding the connection");
         AtomicReference<Exchange> out = new AtomicReference<>();
-        Thread caller = new Thread(() -> out.set(send(context, "direct:stream", null)), "interrupted-caller");
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            out.set(send(context, "direct:count", null));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        }, "interrupted-caller");
         caller.start();
-        await(() -> covetpg(context).getPoolStatistics().waiting() == 1, "the cursor waiting for the connection");
+        await(() -> covetpg(context).getPoolStatistics().waiting() == 1, "the statement waiting for the connection");
         caller.interrupt();
-        caller.join(10_000);
-        assertThat(out.get().getException()).isInstanceOf(CovetPgException.class).hasMessageContaining("Interrupted while waiting");
+        caller.join(20_000);
+        // as a blocking driver's read: the statement ran to its answer, which the route got; the interrupt is still there
+        assertThat(out.get().getException()).isNull();
+        assertThat(out.get().getMessage().getBody()).isEqualTo(3L);
+        assertThat(stillInterrupted.get()).isTrue();
         assertThat(holder.get(20, java.util.concurrent.TimeUnit.SECONDS).getException()).isNull();
-        // the cursor opened once the transaction gave the connection back, after its caller stopped
-        // waiting: it was closed, so the only connection is there for the next statement
         await(() -> covetpg(context).getPoolStatistics().inUse() == 0, "the connection back in the pool");
-        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT 3", null).getMessage().getBody()).isEqualTo(3);
+    }
+
+    /** A bean whose setter throws an Error, as a broken outputClass can. */
+    public static class Broken {
+        public void setId(int id) {
+            throw new AssertionError("a setter that breaks");
+        }
+    }
+
+    @Test
+    void anErrorWhileTheAnswerIsAppliedFailsTheExchangeOnEveryPath() throws Exception {
+        String select = "outputType=SelectOne&outputClass=" + Broken.class.getName() + "&sql=SELECT id FROM " + people + " WHERE id = 1";
+        CamelContext context = newContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:async").to("covetpg:query?" + select);
+                from("direct:sync").to("covetpg:query?synchronous=true&" + select);
+                from("direct:tx").transacted("covetpgTx").to("covetpg:query?" + select);
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
+        context.start();
+        for (String route : List.of("direct:async", "direct:sync", "direct:tx")) {
+            // the exchange ends (it is not left in flight) and fails with the Error
+            Exchange out = template(context).asyncSend(route, e -> { }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+            // (Camel wraps an Error in a CamelExecutionException when it sets it on the exchange)
+            assertThat(out.getException()).as(route).hasRootCauseInstanceOf(AssertionError.class).hasRootCauseMessage("a setter that breaks");
+            // the only connection is back, a route transaction's included
+            await(() -> covetpg(context).getPoolStatistics().inUse() == 0, "the connection back after " + route);
+        }
     }
 
     /** Sends {@code count} empty exchanges to {@code uri} without waiting between them; each answer, checked to have no exception. */
