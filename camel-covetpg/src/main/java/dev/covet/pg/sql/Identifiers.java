@@ -94,9 +94,16 @@ public final class Identifiers {
             if (inner.indexOf('"') >= 0) {
                 throw invalid(option, whole, "a double quote inside a quoted name");
             }
-            for (char c : inner.toCharArray()) {
+            for (int i = 0; i < inner.length(); i++) {
+                char c = inner.charAt(i);
                 if (Character.isISOControl(c)) {
                     throw invalid(option, whole, "a control character");
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < inner.length() && Character.isLowSurrogate(inner.charAt(i + 1))) {
+                    i++; // a pair: one character beyond the BMP
+                } else if (Character.isSurrogate(c)) {
+                    // it has no UTF-8 form: the server would get '?', another name
+                    throw invalid(option, whole, "a lone UTF-16 surrogate");
                 }
             }
             checkLength(inner, option, whole);

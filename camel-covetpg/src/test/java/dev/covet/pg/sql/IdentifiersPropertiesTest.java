@@ -259,8 +259,8 @@ class IdentifiersPropertiesTest {
         "\uD83D\uDE80", "select", "USER"};
 
     /**
-     * Anything a user might write as a name, right or wrong; but valid UTF-16 for now: a quoted
-     * name with a lone surrogate ("\uD800") is accepted, and reaches the server as "?".
+     * Anything a user might write as a name, right or wrong, in valid UTF-16 (a quoted name with a
+     * lone surrogate is refused: IdentifiersTest checks that).
      */
     static String anyName(Random r) {
         return switch (r.nextInt(6)) {

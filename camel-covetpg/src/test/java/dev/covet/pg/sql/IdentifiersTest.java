@@ -43,6 +43,12 @@ class IdentifiersTest {
         assertThatThrownBy(() -> Identifiers.columns("id,,name", "columns")).hasMessageContaining("empty name");
         assertThatThrownBy(() -> Identifiers.table("select", "table")).hasMessageContaining("reserved word")
                 .hasMessageContaining("\"select\"");
+        // a lone surrogate has no UTF-8 form: the server would get "a?b", another name
+        for (String lone : List.of("\"a\uD800b\"", "\"\uDC00\"", "\"x\uD83D\"")) {
+            assertThatThrownBy(() -> Identifiers.table(lone, "table")).as(lone).hasMessageContaining("lone UTF-16 surrogate");
+        }
+        // a pair is one character, and a name like any other
+        assertThat(Identifiers.table("\"a\uD83D\uDE00b\"", "table")).isNotNull();
     }
 
     @Test // not fast: it reads the server's key words
