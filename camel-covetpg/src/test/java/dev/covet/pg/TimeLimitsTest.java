@@ -234,4 +234,34 @@ class TimeLimitsTest extends CovetPgTestSupport {
             assertThat(waiting.get(20, TimeUnit.SECONDS).getException()).isNotNull();
         }
     }
+
+    @Test
+    void aCursorOpenedInARouteTransactionIsBoundedByCommandTimeout() throws Exception {
+        String t = table("locked_for_cursor");
+        db.execute("CREATE TABLE " + t + " (id int)", "INSERT INTO " + t + " VALUES (1)");
+        CamelContext context = newContext(c -> c.setMaxPoolSize(2), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx").to("covetpg:query?outputType=StreamList&commandTimeout=500&sql=SELECT id FROM " + t);
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        try (Connection holder = db.jdbc()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("LOCK TABLE " + t + " IN ACCESS EXCLUSIVE MODE"); // the cursor's prepare waits for it
+            }
+            // the exchange ends while the lock is still held: it did not wait for it
+            Exchange out = template(context).asyncSend("direct:tx", e -> { }).get(30, TimeUnit.SECONDS);
+            assertThat(out.getException()).isInstanceOf(CovetPgTimeoutException.class).hasMessageContaining("commandTimeout=500ms")
+                    .hasMessageContaining("route transaction");
+            // and the prepare was cancelled on the server, not left waiting behind the lock
+            await(() -> ((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM "
+                    + t + "%' AND pid <> pg_backend_pid()")).intValue() == 0, "no statement of ours waiting for the lock");
+            holder.rollback();
+        }
+        await(() -> covetpg(context).getPoolStatistics().inUse() == 0, "the transaction's connection given back");
+        assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT count(*) FROM " + t, null).getMessage().getBody()).isEqualTo(1L);
+    }
 }

@@ -231,7 +231,7 @@ public final class PgClient {
         String ownLimit = options.ownQueryTimeout().isPresent() ? "SET LOCAL statement_timeout = " + options.ownQueryTimeout().getAsLong() : null;
         if (session != null) {
             SqlConnection connection = session.lease().connection();
-            return session.ready().compose(v -> {
+            Future<RowCursor> opened = session.ready().compose(v -> {
                         if (ownLimit != null) {
                             // for the cursor's fetches only: its close sets the transaction's default back
                             connection.query(ownLimit).execute();
@@ -242,6 +242,29 @@ public final class PgClient {
                             commit -> ownLimit != null ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute() : Future.succeededFuture()))
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
                             : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
+            // bounded as a statement of the transaction is: its time up, what runs (a prepare waiting
+            // for a lock) is cancelled, the connection goes with the transaction's end, and a cursor
+            // that opens all the same is closed
+            if (commandTimeout <= 0) {
+                return opened;
+            }
+            Promise<RowCursor> bounded = Promise.promise();
+            long timer = vertx.setTimer(commandTimeout, id -> {
+                if (bounded.tryFail(new CovetPgTimeoutException("The operation did not finish within commandTimeout=" + commandTimeout
+                        + "ms while " + what + " (inside a route transaction, which the failure rolls back)", null, null))) {
+                    session.lease().abandon(); // dropped, not lent again, when the transaction ends
+                    opened.onSuccess(cursor -> cursor.close(false));
+                }
+            });
+            opened.onComplete(ar -> {
+                vertx.cancelTimer(timer);
+                if (ar.succeeded()) {
+                    bounded.tryComplete(ar.result());
+                } else {
+                    bounded.tryFail(ar.cause());
+                }
+            });
+            return bounded.future();
         }
         java.util.function.Function<Lease, Future<RowCursor>> open = lease -> lease.connection().begin()
                 // the transaction is the cursor's own: a limit of its own ends with it
