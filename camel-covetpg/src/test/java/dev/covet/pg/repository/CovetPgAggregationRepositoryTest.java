@@ -83,11 +83,12 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
     @Test
     void anAggregationCompletesAndLeavesNothingBehind() throws Exception {
         CamelContext context = aggregating(repository(), 3, false, "mock:out");
+        // expectations before the sends: a mock checks a body as it arrives, and a3 completes on this thread
+        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
+        out.expectedBodiesReceived("a1,a2,a3");
         for (String body : List.of("a1", "b1", "a2", "a3", "b2")) {
             template(context).sendBodyAndHeader("direct:in", body, "key", body.substring(0, 1));
         }
-        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
-        out.expectedBodiesReceived("a1,a2,a3");
         out.assertIsSatisfied(30_000);
         // b waits in the table, its exchange with the two bodies so far
         assertThat(db.query("SELECT key, version FROM " + name)).containsExactly(Map.of("key", "b", "version", 2L));
@@ -102,9 +103,9 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
         first.stop(); // the JVM that started it is gone
 
         CamelContext second = aggregating(repository(), 3, false, "mock:out");
-        template(second).sendBodyAndHeader("direct:in", "x3", "key", "k");
         MockEndpoint out = second.getEndpoint("mock:out", MockEndpoint.class);
         out.expectedBodiesReceived("x1,x2,x3");
+        template(second).sendBodyAndHeader("direct:in", "x3", "key", "k");
         out.assertIsSatisfied(30_000);
         assertThat(rows(name)).isZero();
     }
@@ -270,10 +271,10 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
                         });
             }
         });
-        template(context).sendBodyAndHeader("direct:in", "p1", "key", "poison");
-        template(context).sendBodyAndHeader("direct:in", "p2", "key", "poison");
         MockEndpoint dead = context.getEndpoint("mock:dead", MockEndpoint.class);
         dead.expectedBodiesReceived("p1,p2");
+        template(context).sendBodyAndHeader("direct:in", "p1", "key", "poison");
+        template(context).sendBodyAndHeader("direct:in", "p2", "key", "poison");
         dead.assertIsSatisfied(30_000);
         assertThat(attempts.get()).as("the first try and two recoveries").isEqualTo(3);
         await(() -> rows(name + "_completed") == 0, "confirmed once in the dead letter");
@@ -295,10 +296,10 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
                         }).to("mock:out");
             }
         });
-        template(context).sendBodyAndHeader("direct:in", "r1", "key", "retry");
-        template(context).sendBodyAndHeader("direct:in", "r2", "key", "retry");
         MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
         out.expectedBodiesReceived("r1,r2");
+        template(context).sendBodyAndHeader("direct:in", "r1", "key", "retry");
+        template(context).sendBodyAndHeader("direct:in", "r2", "key", "retry");
         out.assertIsSatisfied(30_000);
         await(() -> rows(name + "_completed") == 0, "confirmed after the recovery");
         Thread.sleep(600); // three recovery intervals: nothing is sent again
@@ -387,6 +388,8 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
 
     /** Sends the bodies under one key, each of which must succeed, and expects them joined at mock:out. */
     private static void sendsAndCompletes(CamelContext context, String... bodies) throws InterruptedException {
+        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
+        out.expectedBodiesReceived(String.join(",", bodies));
         for (String body : bodies) {
             Exchange sent = template(context).send("direct:in", e -> {
                 e.getMessage().setBody(body);
@@ -394,8 +397,6 @@ class CovetPgAggregationRepositoryTest extends CovetPgTestSupport {
             });
             assertThat(sent.getException()).as("message " + body).isNull();
         }
-        MockEndpoint out = context.getEndpoint("mock:out", MockEndpoint.class);
-        out.expectedBodiesReceived(String.join(",", bodies));
         out.assertIsSatisfied(30_000);
     }
 
