@@ -144,11 +144,11 @@ public abstract class RowEncoder {
             return false;
         }
         BigInteger unscaled = d.unscaledValue();
-        if (unscaled.bitLength() > 63 || unscaled.longValue() == Long.MIN_VALUE) {
+        long u = unscaled.longValue();
+        if (unscaled.bitLength() > 63 || u == Long.MIN_VALUE) {
             return false;
         }
-        long u = unscaled.longValue();
-        ensure(1 + 20 + 2);
+        ensure(1 + 20); // a sign, then at most 20: 19 digits and a point, or "0." and 18 digits
         if (u < 0) {
             buf[len++] = '-';
             u = -u;
@@ -158,7 +158,6 @@ public abstract class RowEncoder {
             digits++;
         }
         int end = len + Math.max(1, digits - scale) + (scale > 0 ? 1 + scale : 0); // "0.05" for 5 at scale 2
-        ensure(end - len);
         int p = end;
         for (int k = 0; k < scale; k++) {
             buf[--p] = (byte) ('0' + u % 10);
