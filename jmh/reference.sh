@@ -5,10 +5,11 @@
 #   mvn -q -B -pl jmh -am package -DskipTests
 #   COVETPG_TEST_URL=postgresql://postgres@127.0.0.1:5432/test bash jmh/reference.sh [workload...]
 #
-# Workloads: query, transaction, bulk (default: all three). The client CPU and context switches per
-# operation that the docs quote are the "# latency" lines of each log (JMH's JSON has no place for
-# them). transaction also runs pgbench (jmh/tpcb.sh) when it is installed; bulk loads run in a fresh
-# JVM each (-wi 0, three forks), as a one-off ETL load does.
+# Workloads: query, transaction, bulk, upsert, extract, listen (default: all six), about 20 minutes
+# in all. The client CPU and context switches per operation that the docs quote are the "# latency"
+# lines of each log (JMH's JSON has no place for them). transaction also runs pgbench (jmh/tpcb.sh)
+# when it is installed; bulk loads run in a fresh JVM each (-wi 0, three forks), as a one-off ETL
+# load does. Charts go to docs/charts/<workload>[-<split>].png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ jar=jmh/target/covetpg-jmh.jar
 out=jmh/target/reference
 mkdir -p "$out"
 workloads=("$@")
-((${#workloads[@]})) || workloads=(query transaction bulk)
+((${#workloads[@]})) || workloads=(query transaction bulk upsert extract listen)
 
 for w in "${workloads[@]}"; do
   echo "== $w"
@@ -31,7 +32,23 @@ for w in "${workloads[@]}"; do
     bulk)
       java -jar "$jar" 'BulkLoadBenchmark\.(copyTextRows|copyBinaryRows|copyTextStream|pgjdbcCopyManager|psqlCopy)$' \
         -p shape=MIXED -f 3 -wi 0 -i 1 -rf json -rff "$out/bulk.json" 2>&1 | tee "$out/bulk.log" | grep -E '^# server|^BulkLoadBenchmark' ;;
-    *) echo "reference: unknown workload '$w' (query, transaction, bulk)" >&2; exit 2 ;;
+    upsert)
+      java -jar "$jar" 'BulkLoadBenchmark\.(copyTextRowsKeyed|copyTextRowsUpsert|pgjdbcUpsert)$' \
+        -p shape=MIXED -f 1 -wi 2 -i 6 -rf json -rff "$out/upsert.json" 2>&1 | tee "$out/upsert.log" | grep -E '^# server|^BulkLoadBenchmark' ;;
+    extract)
+      java -jar "$jar" 'StreamBenchmark\.(covetpgStreamList|covetpgConsumer|camelSqlStreamList|pgjdbc)$' \
+        -f 1 -wi 3 -i 8 -rf json -rff "$out/extract.json" 2>&1 | tee "$out/extract.log" | grep -E '^# server|^StreamBenchmark' ;;
+    listen)
+      java -jar "$jar" 'ListenBenchmark\.(covetpg|vertxPgClient|pgjdbc)$' \
+        -f 1 -wi 1 -w 3s -i 3 -r 5s -rf json -rff "$out/listen.json" 2>&1 | tee "$out/listen.log" | grep -E '^# (latency|server)|^ListenBenchmark' ;;
+    *) echo "reference: unknown workload '$w' (query, transaction, bulk, upsert, extract, listen)" >&2; exit 2 ;;
   esac
-  SPLIT=workload bash jmh/charts.sh "$out/$w.json"
+  # one chart per workload (and per value of the parameter 'workload'), named for the workload
+  charts=$(mktemp -d)
+  for png in $(SPLIT=workload bash jmh/charts.sh "$out/$w.json" -o "$charts"); do
+    name=${png##*/}
+    mv "$png" "docs/charts/$w${name#*Benchmark}"
+    echo "docs/charts/$w${name#*Benchmark}"
+  done
+  rmdir "$charts"
 done

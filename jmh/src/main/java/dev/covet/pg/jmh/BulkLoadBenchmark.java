@@ -15,9 +15,12 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -55,6 +58,11 @@ import org.postgresql.PGConnection;
  *   <li>{@code psqlCopy}: {@code psql \copy} of the same bytes from a temporary file, including
  *       psql's start-up and connection, which {@code psqlStartup} measures on its own.</li>
  * </ul>
+ * Upserting loads, into a table keyed by {@code id} (new rows): {@code copyTextRowsUpsert}
+ * ({@code covetpg:copy?conflictColumns=id&onConflict=update}) against {@code copyTextRowsKeyed},
+ * the plain COPY into the same table, and {@code pgjdbcUpsert}, the usual hand-written way in one
+ * transaction: {@code CREATE TEMP TABLE .. ON COMMIT DROP}, {@code CopyManager.copyIn} of the
+ * bytes into it, {@code INSERT .. SELECT .. ON CONFLICT (id) DO UPDATE}.
  * Batch contenders insert {@code copyRows / 10} rows per invocation ({@value #BATCH_ROWS} by default), {@value #BATCH_SIZE} per round
  * trip, all in one transaction:
  * <ul>
@@ -101,6 +109,7 @@ public class BulkLoadBenchmark {
     private String batchSqlUri;
     private String copyKeyedUri;
     private String copyUpsertUri;
+    private String upsertSql;
 
     /** Rows per COPY load; the batch contenders load a tenth of it. */
     @Param("" + COPY_ROWS)
@@ -130,7 +139,7 @@ public class BulkLoadBenchmark {
         db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + KEYED_TABLE,
                 "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + TABLE + " (" + rows.definitions + ")",
                 "CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + KEYED_TABLE + " (" + rows.definitions + ", PRIMARY KEY (id))");
-        String placeholders = String.join(", ", java.util.stream.IntStream.rangeClosed(1, rows.columnCount()).mapToObj(i -> "$" + i).toList());
+        String placeholders = String.join(", ", IntStream.rangeClosed(1, rows.columnCount()).mapToObj(i -> "$" + i).toList());
         copySql = "COPY " + TABLE + " (" + rows.columns + ") FROM STDIN";
         insertSql = "INSERT INTO " + TABLE + " (" + rows.columns + ") VALUES (" + placeholders + ")";
         copyTextUri = "covetpg:copy?table=" + TABLE + "&columns=" + rows.columns + "&format=text";
@@ -139,6 +148,10 @@ public class BulkLoadBenchmark {
         batchSqlUri = "covetpg:batch?batchSize=" + BATCH_SIZE + "&sql=" + insertSql;
         copyKeyedUri = "covetpg:copy?table=" + KEYED_TABLE + "&columns=" + rows.columns + "&format=text";
         copyUpsertUri = copyKeyedUri + "&conflictColumns=id&onConflict=update";
+        String updates = Arrays.stream(rows.columns.split(",")).map(String::trim).filter(c -> !c.equals("id"))
+                .map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+        upsertSql = "INSERT INTO " + KEYED_TABLE + " (" + rows.columns + ") SELECT " + rows.columns + " FROM covetpg_bulk_staging"
+                + " ON CONFLICT (id) DO UPDATE SET " + updates;
 
         CovetPgComponent covetpg = Contenders.covetpg(db, 1, 2);
         camel = new DefaultCamelContext();
@@ -245,6 +258,24 @@ public class BulkLoadBenchmark {
     public long pgjdbcCopyManager() throws SQLException, IOException {
         long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, new ByteArrayInputStream(textBytes));
         return expect(copied, copyRows, "pgjdbc CopyManager");
+    }
+
+    /** The hand-written upsert on pgjdbc: a staging table, COPY into it, one INSERT .. ON CONFLICT, one transaction. */
+    @Benchmark
+    public long pgjdbcUpsert() throws SQLException, IOException {
+        // jdbcRewrite is the connection outside autocommit; the staging table goes with the COMMIT
+        try (Statement st = jdbcRewrite.createStatement()) {
+            st.execute("CREATE TEMP TABLE covetpg_bulk_staging (LIKE " + KEYED_TABLE + ") ON COMMIT DROP");
+            long copied = jdbcRewrite.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY covetpg_bulk_staging (" + rows.columns + ") FROM STDIN", new ByteArrayInputStream(textBytes));
+            int written = st.executeUpdate(upsertSql);
+            jdbcRewrite.commit();
+            expect(copied, copyRows, "pgjdbc upsert's COPY");
+            return expect(written, copyRows, "pgjdbc upsert");
+        } catch (SQLException | IOException e) {
+            jdbcRewrite.rollback();
+            throw e;
+        }
     }
 
     @Benchmark

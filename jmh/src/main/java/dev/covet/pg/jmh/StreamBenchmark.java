@@ -4,6 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.CovetPgConstants;
 import dev.covet.pg.testdb.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +52,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       off and a fetch size; without them it reads the whole result into memory first. So the
  *       Hikari pool has {@code autoCommit=false} (Hikari rolls the read-only transaction back when
  *       camel-sql closes the connection at the end of the exchange) and the endpoint has
- *       {@code fetchSize}, which camel-sql sets on its statement.</li>
+ *       {@code fetchSize}, which camel-sql sets on its statement;</li>
+ *   <li>{@code pgjdbc}: plain pgjdbc on the same Hikari pool, no Camel: a {@code PreparedStatement}
+ *       with the fetch size, its {@code ResultSet} read column by column ({@code getInt}), the
+ *       least a Java program can do.</li>
  * </ul>
  * Each processor reads every row's {@code v}; the count and the sum of {@code v} are checked
  * against the table after every invocation. One invocation is one full read, timed alone
@@ -179,6 +186,23 @@ public class StreamBenchmark {
     @Benchmark
     public long camelSqlStreamList() {
         return check("camel-sql StreamList", template.requestBody("direct:camelSqlStreamList", null, long[].class));
+    }
+
+    @Benchmark
+    public long pgjdbc() throws SQLException {
+        long n = 0;
+        long sum = 0;
+        try (Connection c = hikari.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT)) {
+            ps.setFetchSize(fetchSize);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sum += rs.getInt(2);
+                    n++;
+                }
+            }
+            c.rollback();
+        }
+        return check("pgjdbc", new long[] {n, sum});
     }
 
     @Benchmark

@@ -150,14 +150,22 @@ public final class Charts {
             scores.add(score(file, benchmarkClass, contender, mode, params, PRIMARY,
                     field(entry, "primaryMetric", where), where + ": primaryMetric"));
             for (Map.Entry<String, JsonNode> metric : entry.path("secondaryMetrics").properties()) {
-                // JMH's own secondary results (percentiles, profilers) start with '·'; a benchmark's counters do not
-                if (!metric.getKey().startsWith("\u00b7")) {
+                if (!jmhOwn(mode, metric.getKey())) {
                     scores.add(score(file, benchmarkClass, contender, mode, params, metric.getKey(), metric.getValue(),
                             where + ": secondaryMetrics." + metric.getKey()));
                 }
             }
         }
         return scores;
+    }
+
+    /**
+     * Whether a secondary result is one JMH adds itself: profilers' start with '·', and in sample
+     * mode the percentiles ("p0.50", ...), which the primary result already holds. A benchmark's
+     * own counters are neither.
+     */
+    static boolean jmhOwn(String mode, String metric) {
+        return metric.startsWith("\u00b7") || "sample".equals(mode) && metric.matches("p[01]\\.\\d+");
     }
 
     private static Score score(Path file, String benchmarkClass, String contender, String mode,

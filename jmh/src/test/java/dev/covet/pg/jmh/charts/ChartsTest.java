@@ -68,6 +68,27 @@ class ChartsTest {
     }
 
     @Test
+    void aSampleTimeResultsPercentilesMakeNoChartsOfTheirOwnButACounterDoes() throws Exception {
+        // JMH writes a sample-time result's percentiles again as secondary results named p0.50, p0.99, ...
+        ArrayNode results = (ArrayNode) JSON.readTree(real().toFile());
+        for (var result : results) {
+            ObjectNode sample = (ObjectNode) result;
+            sample.put("mode", "sample");
+            ObjectNode secondary = sample.putObject("secondaryMetrics");
+            for (String name : List.of("p0.00", "p0.50", "p0.99", "p0.9999", "p1.00", "rowsRead")) {
+                secondary.set(name, sample.get("primaryMetric").deepCopy());
+            }
+        }
+        Path sampled = dir.resolve("sampled.json");
+        JSON.writeValue(sampled.toFile(), results);
+
+        List<Path> pngs = Charts.write(List.of(sampled), dir, List.of("workload"));
+
+        assertEquals(List.of(dir.resolve("QueryBenchmark-selectValue.png"), dir.resolve("QueryBenchmark-selectValue-rowsRead.png")),
+                pngs);
+    }
+
+    @Test
     void aMissingFieldNamesTheFileTheResultAndTheField() throws Exception {
         ArrayNode results = (ArrayNode) JSON.readTree(real().toFile());
         ((ObjectNode) results.get(1).get("primaryMetric")).remove("scoreUnit");
