@@ -5,7 +5,7 @@
 #   mvn -q -B -pl jmh -am package -DskipTests
 #   COVETPG_TEST_URL=postgresql://postgres@127.0.0.1:5432/test bash jmh/reference.sh [workload...]
 #
-# Workloads: query, transaction, bulk, upsert, extract, listen (default: all six), about 20 minutes
+# Workloads: query, transaction, bulk, upsert, extract, listen (default: all six), about 12 minutes
 # in all. The client CPU and context switches per operation that the docs quote are the "# latency"
 # lines of each log (JMH's JSON has no place for them). transaction also runs pgbench (jmh/tpcb.sh)
 # when it is installed; bulk loads run in a fresh JVM each (-wi 0, three forks), as a one-off ETL

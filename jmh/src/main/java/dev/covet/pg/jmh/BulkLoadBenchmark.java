@@ -38,6 +38,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 import org.postgresql.PGConnection;
 
 /**
@@ -130,6 +133,10 @@ public class BulkLoadBenchmark {
     private Path textFile;
     private String psql;
     private int expectedRows;
+    /** CPU of the measured loads alone, and the rows they loaded: the "# cpu" line at the trial's end. */
+    private final SystemCpu systemCpu = new SystemCpu();
+    private boolean measuring;
+    private long measuredRows;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -181,7 +188,7 @@ public class BulkLoadBenchmark {
     }
 
     @Setup(Level.Iteration)
-    public void emptyTable() throws SQLException {
+    public void emptyTable(IterationParams params) throws SQLException {
         try (Statement st = jdbc.createStatement()) {
             st.execute("TRUNCATE " + TABLE + ", " + KEYED_TABLE);
             try {
@@ -192,10 +199,16 @@ public class BulkLoadBenchmark {
             }
         }
         expectedRows = -1;
+        measuring = params.getType() == IterationType.MEASUREMENT;
+        systemCpu.recording(measuring);
     }
 
     @TearDown(Level.Iteration)
     public void checkRowCount() {
+        systemCpu.recording(false);
+        if (measuring && expectedRows > 0) {
+            measuredRows += expectedRows;
+        }
         // each contender loads one of the two tables
         Object count = db.queryValue("SELECT (SELECT count(*) FROM " + TABLE + ") + (SELECT count(*) FROM " + KEYED_TABLE + ")");
         if (expectedRows >= 0 && ((Number) count).intValue() != expectedRows) {
@@ -204,7 +217,11 @@ public class BulkLoadBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
+    public void tearDown(BenchmarkParams params) throws Exception {
+        // per 1,000 rows; psql's own CPU is not the client's (a child process): read the machine's for it
+        String contender = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        System.out.println("# cpu " + contender + " per 1000 rows (an operation here) over " + measuredRows + " rows: "
+                + systemCpu.summary(measuredRows / 1000));
         closeQuietly(jdbc);
         closeQuietly(jdbcRewrite);
         if (template != null) {

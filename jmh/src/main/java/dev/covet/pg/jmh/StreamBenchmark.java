@@ -32,6 +32,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Reading a whole table of {@code rows} narrow rows {@code (id int, v int)} (1,000,000 unless
@@ -94,6 +97,9 @@ public class StreamBenchmark {
     private volatile CountDownLatch consumed;
     private long consumerRows;
     private long consumerSum;
+    /** CPU of the measured reads alone: the "# cpu" line at the trial's end. */
+    private final SystemCpu systemCpu = new SystemCpu();
+    private long measuredReads;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -161,8 +167,20 @@ public class StreamBenchmark {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void iteration(IterationParams params) {
+        boolean measuring = params.getType() == IterationType.MEASUREMENT;
+        if (measuring) {
+            measuredReads++;
+        }
+        systemCpu.recording(measuring);
+    }
+
     @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
+    public void tearDown(BenchmarkParams params) throws Exception {
+        String contender = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        System.out.println("# cpu " + contender + " per 1000 rows (an operation here) over " + measuredReads + " reads of " + rows
+                + " rows: " + systemCpu.summary(measuredReads * rows / 1000));
         try {
             if (template != null) {
                 template.stop();
@@ -219,6 +237,7 @@ public class StreamBenchmark {
 
     @TearDown(Level.Invocation)
     public void stopConsumer() throws Exception {
+        systemCpu.recording(false);   // a read ends here, before the consumer's route is stopped
         if (consumed != null) {
             camel.getRouteController().stopRoute("consumer");
             consumed = null;
