@@ -135,7 +135,7 @@ class ComponentOptionsTest extends CovetPgTestSupport {
         await(() -> covetpg(context).getPoolStatistics().inUse() == 1, "the only connection is taken");
         Exchange starved = send(context, "covetpg:query?sql=SELECT 1", null);
         assertThat(starved.getException()).isInstanceOf(CovetPgPoolExhaustedException.class).hasMessageContaining("acquireTimeout=300ms")
-                .hasMessageContaining("(maxPoolSize=1; pool: size 1 of max 1, 1 in use, 0 idle, "); // as docs/production-guide.md quotes it
+                .hasMessageContaining("(maxPoolSize=1; pool: size 1 of max 1, 1 in use, 0 idle, "); // as docs/troubleshooting.md quotes it
         assertThat(holder.get(30, TimeUnit.SECONDS).getException()).isNull();
         assertThat(covetpg(context).getPoolStatistics().totalTimeouts()).isEqualTo(1);
         assertThat(value(context, "SELECT 4")).isEqualTo(4);
