@@ -53,12 +53,12 @@ class DocSamplesTest extends CovetPgTestSupport {
     void theTransferSampleIsTheDocsAndMovesMoneyAllOrNothing() throws Exception {
         String sample = firstJavaBlockAfter(Files.readString(DOCS.resolve("configuration.md")), "## Transactions across route steps");
         String source = Files.readString(THIS_SOURCE);
-        assertThat(normalized(source)).as("docs/configuration.md's transfer sample is the one this test runs").contains(normalized(sample));
+        assertThat(DocCodeBlocksTest.normalized(source)).as("docs/configuration.md's transfer sample is the one this test runs").contains(DocCodeBlocksTest.normalized(sample));
         String readme = Files.readString(Path.of("..", "README.md"));
         int from = readme.indexOf("from(\"direct:transfer\")");
         assertThat(from).as("the README's transfer sample").isPositive();
         String readmeStatement = readme.substring(from, readme.indexOf(';', from));
-        assertThat(normalized(source)).as("the README's transfer sample is the start of the doc's").contains(normalized(readmeStatement));
+        assertThat(DocCodeBlocksTest.normalized(source)).as("the README's transfer sample is the start of the doc's").contains(DocCodeBlocksTest.normalized(readmeStatement));
 
         // the sample's tables, in a schema of its own so that the names it uses cannot meet another test's
         String schema = table("transfer");
@@ -110,10 +110,5 @@ class DocSamplesTest extends CovetPgTestSupport {
         assertThat(at).as(heading).isNotNegative();
         int start = doc.indexOf("```java\n", at) + "```java\n".length();
         return doc.substring(start, doc.indexOf("```", start));
-    }
-
-    /** The code without its comments and white space, so that indentation and line breaks do not count. */
-    private static String normalized(String code) {
-        return code.replaceAll("//[^\n]*", "").replaceAll("\\s+", "");
     }
 }
