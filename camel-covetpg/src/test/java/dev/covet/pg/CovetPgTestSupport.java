@@ -28,12 +28,18 @@ public abstract class CovetPgTestSupport {
 
     /** As {@link #startContext}, not started yet (for tests of start-up failures). */
     protected CamelContext newContext(Consumer<CovetPgConfiguration> config, RoutesBuilder... routes) throws Exception {
-        CamelContext context = new DefaultCamelContext();
-        contexts.track(context);
-        context.addComponent("covetpg", component(config));
+        CamelContext context = newContext(component(config));
         for (RoutesBuilder r : routes) {
             context.addRoutes(r);
         }
+        return context;
+    }
+
+    /** A context, not started, with {@code component} as its covetpg; stopped after the test as every context here. */
+    protected CamelContext newContext(CovetPgComponent component) {
+        CamelContext context = new DefaultCamelContext();
+        contexts.track(context);
+        context.addComponent("covetpg", component);
         return context;
     }
 

@@ -9,20 +9,17 @@ import java.io.StringWriter;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
 
 /**
  * For tests that need a server configured unlike the shared one (TLS, pg_hba.conf): Camel
  * contexts whose covetpg component is set up from scratch, host and port included, so nothing of
- * the shared test database leaks in. Contexts are stopped after each test.
+ * the shared test database leaks in. Contexts are stopped after each test, as the base class does
+ * for all.
  */
-abstract class PrivateServerTestSupport {
+abstract class PrivateServerTestSupport extends CovetPgTestSupport {
 
     /** Whether the connection that runs it is encrypted, as the server sees it. */
     static final String SSL_IN_USE = "covetpg:query?sql=SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()&outputType=SelectValue";
-
-    private final StartedContexts contexts = new StartedContexts();
 
     /** pg_hba.conf lines that let the embedded server's own start-up check and the tests' JDBC set-up in. */
     static String hbaForSetup() {
@@ -42,10 +39,7 @@ abstract class PrivateServerTestSupport {
         c.setDatabase("postgres");
         c.setUser("postgres");
         config.accept(c);
-        CamelContext context = new DefaultCamelContext();
-        context.addComponent("covetpg", component);
-        contexts.track(context);
-        return context;
+        return newContext(component);
     }
 
     CamelContext startContext(TestDatabase server, Consumer<CovetPgConfiguration> config) {
@@ -95,8 +89,4 @@ abstract class PrivateServerTestSupport {
         return out.toString();
     }
 
-    @AfterEach
-    void stopContexts() {
-        contexts.stopAll();
-    }
 }

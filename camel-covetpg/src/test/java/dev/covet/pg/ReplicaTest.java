@@ -7,7 +7,6 @@ import dev.covet.pg.testdb.RestartableDatabase;
 import dev.covet.pg.testdb.TestDatabase;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -111,7 +110,7 @@ class ReplicaTest extends PrivateServerTestSupport {
 
         standby.stop();
         try {
-            awaitTrue(() -> !context.getComponent("covetpg", CovetPgComponent.class).getServers().contains("replica up"), "the replica out of rotation");
+            await(() -> !context.getComponent("covetpg", CovetPgComponent.class).getServers().contains("replica up"), "the replica out of rotation");
             assertThat(value(context, IN_RECOVERY, Boolean.class)).as("replicaPreferred without a healthy replica").isFalse();
             long retriesBefore = context.getComponent("covetpg", CovetPgComponent.class).getTotalRetries();
             Exception strict = send(context, IN_RECOVERY + "&readFrom=replica").getException();
@@ -126,7 +125,7 @@ class ReplicaTest extends PrivateServerTestSupport {
         } finally {
             standby.start();
         }
-        awaitTrue(() -> context.getComponent("covetpg", CovetPgComponent.class).getServers().contains("replica up"), "the replica back in rotation");
+        await(() -> context.getComponent("covetpg", CovetPgComponent.class).getServers().contains("replica up"), "the replica back in rotation");
         assertThat(value(context, IN_RECOVERY, Boolean.class)).isTrue();
     }
 
@@ -144,12 +143,5 @@ class ReplicaTest extends PrivateServerTestSupport {
                 .hasMessageContaining("no replicas");
         Throwable badValue = catchStartFailure(newContext(primary, c -> c.setReadFrom("secondary")));
         assertThat(causeOfType(badValue, IllegalArgumentException.class)).hasMessageContaining("primary, replica, replicaPreferred");
-    }
-
-    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 300 && !condition.getAsBoolean(); i++) {
-            Thread.sleep(50);
-        }
-        assertThat(condition.getAsBoolean()).as(what).isTrue();
     }
 }
