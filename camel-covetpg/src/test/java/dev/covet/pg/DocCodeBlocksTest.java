@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * stand in {@link DocSamples}) and their routes started, YAML routes are loaded and started,
  * the keys of properties samples are component options, and every link between the pages
  * reaches a file and a heading that exist. The routes start on the test database in a schema of
- * their own, with the components they name other than covetpg stood in for; the tables they
- * name need not exist, since nothing is sent.
+ * their own, with the components they name other than covetpg stood in for, and are stopped
+ * at once: starting checks every endpoint's options, and the tables the samples name need not
+ * exist (a consumer's poll that comes before the stop only logs its error).
  */
 class DocCodeBlocksTest extends CovetPgTestSupport {
 
