@@ -219,8 +219,7 @@ public class BulkLoadBenchmark {
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) throws Exception {
         // per 1,000 rows; psql's own CPU is not the client's (a child process): read the machine's for it
-        String contender = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-        System.out.println("# cpu " + contender + " per 1000 rows (an operation here) over " + measuredRows + " rows: "
+        System.out.println("# cpu " + Contenders.name(params) + " per 1000 rows (an operation here) over " + measuredRows + " rows: "
                 + systemCpu.summary(measuredRows / 1000));
         closeQuietly(jdbc);
         closeQuietly(jdbcRewrite);

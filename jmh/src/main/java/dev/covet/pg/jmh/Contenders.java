@@ -4,11 +4,18 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.covet.pg.CovetPgComponent;
 import dev.covet.pg.testdb.TestDatabase;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
-/** The pools every benchmark builds the same way for the same server: TLS off, sizes as given. */
+/** What every benchmark builds the same way: the pools for the same server (TLS off, sizes as given), and the contender's name. */
 final class Contenders {
 
     private Contenders() {
+    }
+
+    /** The contender a trial runs: the benchmark method's name ({@code covetpg}, {@code pgjdbc}, ...). */
+    static String name(BenchmarkParams params) {
+        String method = params.getBenchmark();
+        return method.substring(method.lastIndexOf('.') + 1);
     }
 
     /** A covetpg component on {@code db} with a pool of {@code min}..{@code max} connections. */

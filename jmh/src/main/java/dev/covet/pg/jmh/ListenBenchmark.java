@@ -82,8 +82,7 @@ public class ListenBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
         db = TestDatabase.shared();
-        String method = params.getBenchmark();
-        contender = method.substring(method.lastIndexOf('.') + 1);
+        contender = Contenders.name(params);
         notifier = db.jdbc();
         notifier.setAutoCommit(true);
         notify = notifier.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)");

@@ -183,8 +183,7 @@ public class QueryBenchmark {
     public void setUp(BenchmarkParams params) throws Exception {
         db = TestDatabase.shared();
         w = Workload.valueOf(workload);
-        String method = params.getBenchmark();
-        contender = method.substring(method.lastIndexOf('.') + 1);
+        contender = Contenders.name(params);
         db.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS " + INSERT_TABLE,
                 "CREATE TABLE " + TABLE + " (id int PRIMARY KEY, name text NOT NULL, v bigint NOT NULL, created timestamptz NOT NULL)",
                 "INSERT INTO " + TABLE + " SELECT i, 'name-' || i, i * 7, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute'"

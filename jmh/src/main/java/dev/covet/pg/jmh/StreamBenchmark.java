@@ -178,8 +178,7 @@ public class StreamBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) throws Exception {
-        String contender = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
-        System.out.println("# cpu " + contender + " per 1000 rows (an operation here) over " + measuredReads + " reads of " + rows
+        System.out.println("# cpu " + Contenders.name(params) + " per 1000 rows (an operation here) over " + measuredReads + " reads of " + rows
                 + " rows: " + systemCpu.summary(measuredReads * rows / 1000));
         try {
             if (template != null) {

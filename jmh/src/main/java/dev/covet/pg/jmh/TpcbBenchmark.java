@@ -103,8 +103,7 @@ public class TpcbBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
         db = TestDatabase.shared();
-        String method = params.getBenchmark();
-        contender = method.substring(method.lastIndexOf('.') + 1);
+        contender = Contenders.name(params);
         ensureTables();
         deltasBefore = balancesMinusHistory();
 

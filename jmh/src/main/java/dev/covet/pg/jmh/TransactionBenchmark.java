@@ -101,8 +101,7 @@ public class TransactionBenchmark {
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
         db = TestDatabase.shared();
-        String method = params.getBenchmark();
-        contender = method.substring(method.lastIndexOf('.') + 1);
+        contender = Contenders.name(params);
         db.execute("DROP TABLE IF EXISTS " + ACCOUNT, "DROP TABLE IF EXISTS " + LEDGER,
                 "CREATE TABLE " + ACCOUNT + " (id int PRIMARY KEY, balance bigint NOT NULL)",
                 "INSERT INTO " + ACCOUNT + " SELECT i, 0 FROM generate_series(1, " + ACCOUNTS + ") AS i",
