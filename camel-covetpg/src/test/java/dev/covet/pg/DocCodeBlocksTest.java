@@ -1,15 +1,18 @@
 package dev.covet.pg;
 
+import static dev.covet.pg.DocPages.anchors;
+import static dev.covet.pg.DocPages.blocks;
+import static dev.covet.pg.DocPages.normalized;
+import static dev.covet.pg.DocPages.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.covet.pg.DocPages.Block;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -23,6 +26,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.direct.DirectComponent;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.util.StringHelper;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.util.json.Jsoner;
 import org.junit.jupiter.api.Test;
@@ -38,19 +42,9 @@ import org.junit.jupiter.api.Test;
  */
 class DocCodeBlocksTest extends CovetPgTestSupport {
 
-    private static final Path ROOT = Path.of("..");
-    private static final Pattern BLOCK = Pattern.compile("^```(\\w*)\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
-    private static final Pattern HEADING = Pattern.compile("^#+ (.+)$", Pattern.MULTILINE);
     /** Components the samples name that are not on the test classpath. */
     private static final List<String> STOOD_IN = List.of("kafka", "http", "file", "rest");
-
-    record Block(Path page, int line, String language, String code) {
-        @Override
-        public String toString() {
-            return page + ":" + line;
-        }
-    }
 
     @Test
     void everyJavaSampleIsCompiledHere() throws IOException {
@@ -108,7 +102,7 @@ class DocCodeBlocksTest extends CovetPgTestSupport {
                 }
                 String key = entry.split("\\s*=", 2)[0];
                 assertThat(key).as(block + ": " + entry).startsWith("camel.component.covetpg.");
-                String option = camelCase(key.substring("camel.component.covetpg.".length()).replaceAll("\\[.*", ""));
+                String option = StringHelper.dashToCamelCase(key.substring("camel.component.covetpg.".length()).replaceAll("\\[.*", ""));
                 assertThat(options).as(block + ": " + key + " is an option of the component").contains(option);
             }
         }
@@ -172,58 +166,7 @@ class DocCodeBlocksTest extends CovetPgTestSupport {
         }
     }
 
-    private static List<Path> pages() throws IOException {
-        List<Path> pages = new ArrayList<>();
-        try (var files = Files.list(ROOT.resolve("docs"))) {
-            files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
-        }
-        pages.add(ROOT.resolve("README.md"));
-        return pages;
-    }
-
-    private static List<Block> blocks(String language) throws IOException {
-        List<Block> blocks = new ArrayList<>();
-        for (Path page : pages()) {
-            String text = Files.readString(page);
-            Matcher m = BLOCK.matcher(text);
-            while (m.find()) {
-                if (m.group(1).equals(language)) {
-                    int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
-                    blocks.add(new Block(page, line, language, m.group(2)));
-                }
-            }
-        }
-        return blocks;
-    }
-
-    /** The anchors GitHub makes of a page's headings: lower case, punctuation dropped, spaces as '-'. */
-    static Set<String> anchors(Path page) throws IOException {
-        String text = BLOCK.matcher(Files.readString(page)).replaceAll("");   // a # line in a code block is no heading
-        Matcher m = HEADING.matcher(text);
-        Set<String> anchors = new java.util.HashSet<>();
-        while (m.find()) {
-            anchors.add(m.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
-        }
-        return anchors;
-    }
-
-    private static String camelCase(String kebab) {
-        StringBuilder b = new StringBuilder();
-        for (String part : kebab.split("-")) {
-            b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
-        }
-        return b.toString();
-    }
-
     private static Path source(String name) {
         return Path.of("src", "test", "java", "dev", "covet", "pg", name);
-    }
-
-    /**
-     * The code without its line comments and white space, so that indentation and line breaks do
-     * not count; a comment starts a line or follows white space (the // of a URL does not).
-     */
-    static String normalized(String code) {
-        return code.replaceAll("(?m)(^|\\s)//[^\n]*", "").replaceAll("\\s+", "");
     }
 }

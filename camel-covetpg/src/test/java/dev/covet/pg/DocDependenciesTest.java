@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,14 +11,13 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Maven snippets of docs/installation.md name the versions the project is built and tested
+ * The Maven snippets of the docs (docs/installation.md) name the versions the project is built and tested
  * with: each {@code <version>} of a snippet equals the root pom's, so a version bump that forgets
  * the docs fails here.
  */
 @Tag("fast")
 class DocDependenciesTest {
 
-    private static final Pattern XML = Pattern.compile("^```xml\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
     private static final Pattern DEPENDENCY = Pattern.compile("<artifactId>([^<]+)</artifactId>\\s*<version>([^<]+)</version>");
 
     /** Which root pom property each artifact of the snippets is built with. */
@@ -32,16 +30,15 @@ class DocDependenciesTest {
 
     @Test
     void theSnippetsVersionsAreTheBuildsOwn() throws IOException {
-        String pom = Files.readString(Path.of("..", "pom.xml"));
-        Matcher blocks = XML.matcher(Files.readString(Path.of("..", "docs", "installation.md")));
+        String pom = Files.readString(DocPages.ROOT.resolve("pom.xml"));
         int checked = 0;
-        while (blocks.find()) {
-            Matcher dependency = DEPENDENCY.matcher(blocks.group(1));
+        for (DocPages.Block block : DocPages.blocks("xml")) {
+            Matcher dependency = DEPENDENCY.matcher(block.code());
             while (dependency.find()) {
                 String artifact = dependency.group(1);
-                assertThat(PROPERTY).as("docs/installation.md names " + artifact + ": say here which pom property it follows")
+                assertThat(PROPERTY).as(block + " names " + artifact + ": say here which pom property it follows")
                         .containsKey(artifact);
-                assertThat(dependency.group(2)).as(artifact + "'s version in docs/installation.md")
+                assertThat(dependency.group(2)).as(block + ": " + artifact + "'s version")
                         .isEqualTo(property(pom, PROPERTY.get(artifact)));
                 checked++;
             }

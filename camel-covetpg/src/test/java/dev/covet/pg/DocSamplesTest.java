@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class DocSamplesTest extends CovetPgTestSupport {
 
-    private static final Path DOCS = Path.of("..", "docs");
+    private static final Path DOCS = DocPages.DOCS;
     private static final Path THIS_SOURCE = Path.of("src", "test", "java", "dev", "covet", "pg", "DocSamplesTest.java");
 
     /** The sample of docs/configuration.md, "Transactions across route steps": keep it identical to the doc's. */
@@ -53,12 +53,12 @@ class DocSamplesTest extends CovetPgTestSupport {
     void theTransferSampleIsTheDocsAndMovesMoneyAllOrNothing() throws Exception {
         String sample = firstJavaBlockAfter(Files.readString(DOCS.resolve("configuration.md")), "## Transactions across route steps");
         String source = Files.readString(THIS_SOURCE);
-        assertThat(DocCodeBlocksTest.normalized(source)).as("docs/configuration.md's transfer sample is the one this test runs").contains(DocCodeBlocksTest.normalized(sample));
+        assertThat(DocPages.normalized(source)).as("docs/configuration.md's transfer sample is the one this test runs").contains(DocPages.normalized(sample));
         String readme = Files.readString(Path.of("..", "README.md"));
         int from = readme.indexOf("from(\"direct:transfer\")");
         assertThat(from).as("the README's transfer sample").isPositive();
         String readmeStatement = readme.substring(from, readme.indexOf(';', from));
-        assertThat(DocCodeBlocksTest.normalized(source)).as("the README's transfer sample is the start of the doc's").contains(DocCodeBlocksTest.normalized(readmeStatement));
+        assertThat(DocPages.normalized(source)).as("the README's transfer sample is the start of the doc's").contains(DocPages.normalized(readmeStatement));
 
         // the sample's tables, in a schema of its own so that the names it uses cannot meet another test's
         String schema = table("transfer");
@@ -92,12 +92,10 @@ class DocSamplesTest extends CovetPgTestSupport {
             String row = "| `" + mode.libpqName() + "` ";
             assertThat(security).as("security.md's TLS table has a row for " + mode).contains(row);
         }
-        List<Path> pages = new java.util.ArrayList<>();
-        try (var files = Files.list(DOCS)) {
-            files.filter(p -> p.toString().endsWith(".md") && !p.endsWith("security.md")).forEach(pages::add);
-        }
-        pages.add(Path.of("..", "README.md"));
-        for (Path page : pages) {
+        for (Path page : DocPages.pages()) {
+            if (page.endsWith("security.md")) {
+                continue;
+            }
             String text = Files.readString(page);
             assertThat(text).as(page + " has no TLS mode table of its own").doesNotContain("| `allow` |").doesNotContain("| `verify-full` |");
         }
