@@ -180,6 +180,71 @@ class TransactionTest extends CovetPgTestSupport {
                 .isEqualTo(0L);
     }
 
+    /**
+     * Entering a transacted block does not wait for the connection (PgClient.openTransaction): the
+     * steps before the first covetpg step run meanwhile. A connection that cannot be had must then
+     * fail that first covetpg step with the pool's own error, and write nothing.
+     */
+    @Test
+    void aTransactionThatCannotGetItsConnectionFailsItsFirstCovetpgStep() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger before = new java.util.concurrent.atomic.AtomicInteger();
+        CamelContext context = newContext(c -> {
+            c.setMaxPoolSize(1);
+            c.setAcquireTimeout(300);
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx").process(e -> before.incrementAndGet())
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'starved')");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        dev.covet.pg.client.PgSession holder = covetpg(context).client().openSession(10_000);
+        Exchange starved = context.createProducerTemplate().send("direct:tx", e -> { });
+        holder.close();
+        assertThat(starved.getException()).isInstanceOf(dev.covet.pg.client.CovetPgPoolExhaustedException.class)
+                .hasMessageContaining("acquireTimeout=300ms");
+        assertThat(before).as("the step before the first covetpg step ran").hasValue(1);
+        assertThat(rows()).isZero();
+        assertThat(context.createProducerTemplate().send("direct:tx", e -> { }).getException()).isNull();
+        assertThat(rows()).isEqualTo(1);
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    /**
+     * An exchange that fails before its connection arrives: the ROLLBACK waits for the connection
+     * and its BEGIN, so the connection goes back to the pool out of any transaction, and the next
+     * borrower gets a clean one (not "idle in transaction", not a BEGIN of someone else's).
+     */
+    @Test
+    void anExchangeThatFailsBeforeItsConnectionArrivesGivesItBackClean() throws Exception {
+        String app = table("failsbefore");
+        CamelContext context = newContext(c -> {
+            c.setMaxPoolSize(1);
+            c.setApplicationName(app);
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx").throwException(new IllegalStateException("fails at once"));
+                from("direct:insert").transacted("covetpgTx").to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (2, 'next')");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        dev.covet.pg.client.PgSession holder = covetpg(context).client().openSession(10_000);
+        CompletableFuture<Exchange> failing = context.createProducerTemplate().asyncSend("direct:tx", e -> { });
+        Thread.sleep(200); // the exchange has failed by now, and its connection is still on its way
+        holder.close();
+        assertThat(failing.get(10, TimeUnit.SECONDS).getException()).isInstanceOf(IllegalStateException.class).hasMessage("fails at once");
+        await(() -> covetpg(context).getPoolStatistics().inUse() == 0, "the connection is back");
+        assertThat(db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name = '"
+                + app + "'")).isEqualTo(0L);
+        // the next borrower's statement commits (it would not inside a BEGIN left behind)
+        assertThat(context.createProducerTemplate().send("direct:insert", e -> { }).getException()).isNull();
+        assertThat(db.queryValue("SELECT count(*) FROM " + ledger + " WHERE id = 2")).isEqualTo(1L);
+    }
+
     private RouteBuilder transfer(AtomicReference<Object> seenInside) {
         return new RouteBuilder() {
             @Override

@@ -170,12 +170,17 @@ public final class PgClient {
             return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
         };
         if (session != null) {
-            held.set(session.lease());
-            // The transaction's BEGIN may still be on its way: nothing runs on the connection unless it
-            // began, nor once the statement's time ran out meanwhile: the exchange has failed, its
-            // ROLLBACK is queued behind the BEGIN, and a statement sent after it would commit on its own.
-            session.ready().compose(v -> result.future().isComplete() ? Future.<QueryResult>failedFuture("not sent: the operation ended")
-                    : statement.apply(session.lease())).onComplete(ar -> {
+            // The transaction's connection and its BEGIN may still be on their way: nothing runs on the
+            // connection unless it began, nor once the statement's time ran out meanwhile: the exchange
+            // has failed, its ROLLBACK is queued behind the BEGIN, and a statement sent after it would
+            // commit on its own.
+            session.ready().compose(lease -> {
+                if (result.future().isComplete()) {
+                    return Future.<QueryResult>failedFuture("not sent: the operation ended");
+                }
+                held.set(lease);
+                return statement.apply(lease);
+            }).onComplete(ar -> {
                 if (ar.succeeded()) {
                     result.tryComplete(ar.result());
                 } else {
@@ -230,16 +235,17 @@ public final class PgClient {
         long commandTimeout = options.commandTimeout();
         String ownLimit = options.ownQueryTimeout().isPresent() ? "SET LOCAL statement_timeout = " + options.ownQueryTimeout().getAsLong() : null;
         if (session != null) {
-            SqlConnection connection = session.lease().connection();
-            Future<RowCursor> opened = session.ready().compose(v -> {
+            Future<RowCursor> opened = session.ready().compose(lease -> {
+                        SqlConnection connection = lease.connection();
                         if (ownLimit != null) {
                             // for the cursor's fetches only: its close sets the transaction's default back
                             connection.query(ownLimit).execute();
                         }
-                        return reports.timed("cursor open", origin, sql, () -> connection.prepare(sql));
+                        return reports.timed("cursor open", origin, sql, () -> connection.prepare(sql))
+                                .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, lease::abandon,
+                                        commit -> ownLimit != null ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute()
+                                                : Future.succeededFuture()));
                     })
-                    .map(ps -> new RowCursor(this, ps, ps.cursor(tuple), fetchSize, commandTimeout, what, session.lease()::abandon,
-                            commit -> ownLimit != null ? connection.query("SET LOCAL statement_timeout TO DEFAULT").execute() : Future.succeededFuture()))
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result())
                             : Future.failedFuture(PgErrors.translate(ar.cause(), settings, what)));
             // bounded as a statement of the transaction is: its time up, what runs (a prepare waiting
@@ -252,7 +258,7 @@ public final class PgClient {
             long timer = vertx.setTimer(commandTimeout, id -> {
                 if (bounded.tryFail(new CovetPgTimeoutException("The operation did not finish within commandTimeout=" + commandTimeout
                         + "ms while " + what + " (inside a route transaction, which the failure rolls back)", null, null))) {
-                    session.lease().abandon(); // dropped, not lent again, when the transaction ends
+                    session.ready().onSuccess(Lease::abandon); // dropped, not lent again, when the transaction ends
                     opened.onSuccess(cursor -> cursor.close(false));
                 }
             });
@@ -330,26 +336,29 @@ public final class PgClient {
 
     /** As above; {@code retry} false fails at the first failure to connect (for callers that retry the whole operation). */
     public PgSession openSession(long commandTimeout, ReadFrom readFrom, boolean retry) {
-        return open(commandTimeout, readFrom, retry, null);
+        return open(commandTimeout, readFrom, retry);
     }
 
     /**
      * A connection of the primary with a transaction begun by {@code begin} (BEGIN and its
-     * isolation and access mode): for a route transaction. The caller waits for the connection
-     * only; the BEGIN is sent on the event loop as soon as the connection arrives, and its round
-     * trip overlaps the caller's next step. The session runs nothing else on the connection until
-     * the BEGIN has succeeded, so no statement can run outside the transaction; a BEGIN that
-     * failed fails the statement that waited for it.
+     * isolation and access mode): for a route transaction. The caller waits for nothing: the
+     * connection is asked for now, the BEGIN is sent on the event loop the moment it arrives, and
+     * the first statement follows it there, so a transaction costs its caller no wait of its own
+     * before its first step. The session runs nothing else on the connection until the BEGIN has
+     * succeeded, so no statement can run outside the transaction; a connection that could not be
+     * had (within commandTimeout, retried as a query's is), or a BEGIN that failed, fails the first
+     * statement that waits for it, or the COMMIT when there is none.
      */
     public PgSession openTransaction(String begin, long commandTimeout) {
-        return open(commandTimeout, ReadFrom.PRIMARY, true, begin);
+        Promise<Lease> lent = Promise.promise();
+        new Attempts<>(this, "connect", () -> "waiting for a connection", ReadFrom.PRIMARY, true, Future::succeededFuture, lent,
+                commandTimeout, new AtomicReference<>()).next();
+        return new PgSession(this, lent.future(), begin, commandTimeout);
     }
 
-    private PgSession open(long commandTimeout, ReadFrom readFrom, boolean retry, String begin) {
+    private PgSession open(long commandTimeout, ReadFrom readFrom, boolean retry) {
         Promise<PgSession> pending = Promise.promise();
-        java.util.function.Function<Lease, Future<PgSession>> lent = lease -> Future.succeededFuture(begin == null
-                ? new PgSession(this, lease, commandTimeout)
-                : new PgSession(this, lease, commandTimeout, lease.connection().query(begin).execute()));
+        java.util.function.Function<Lease, Future<PgSession>> lent = lease -> Future.succeededFuture(new PgSession(this, lease, commandTimeout));
         Attempts<PgSession> attempts = new Attempts<>(this, "connect", () -> "waiting for a connection", readFrom, true, lent,
                 pending, commandTimeout, new AtomicReference<>());
         (retry ? attempts : attempts.once()).next();

@@ -9,66 +9,77 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.List;
 
 /**
- * One pooled connection held by a caller thread for a bulk operation (batch, COPY): every call
- * waits for its result on the caller's thread, which is how a route that feeds millions of rows
- * gets back-pressure for free. Refused on a Vert.x event loop. Close it to give the connection
- * back; an open transaction is rolled back first.
+ * One pooled connection held by a caller thread for a bulk operation (batch, COPY) or a route
+ * transaction: every call waits for its result on the caller's thread, which is how a route that
+ * feeds millions of rows gets back-pressure for free. Refused on a Vert.x event loop. Close it to
+ * give the connection back; an open transaction is rolled back first.
+ *
+ * <p>A route transaction's session is made before its connection arrives ({@link
+ * PgClient#openTransaction}): what needs the connection waits for it and for its BEGIN, on the
+ * event loop for the client's statements, on the caller's thread for the calls here.
  */
 public final class PgSession implements AutoCloseable {
 
     private final PgClient client;
-    private final Lease lease;
+    /** The lent connection: at hand for a session of its own, on its way for a route transaction's. */
+    private final Future<Lease> lent;
+    /**
+     * {@link #lent}, once it may take the next command: at once, or once the BEGIN sent with it
+     * (see {@link PgClient#openTransaction}) succeeded. Fails when either failed: nothing may then
+     * run on the connection, or it would run outside the transaction.
+     */
+    private final Future<Lease> ready;
+    /** Whether a BEGIN travels with the connection. */
+    private final boolean begins;
     private final long commandTimeout;
     private boolean inTransaction;
     /** What sets statement_timeout back after {@link #limitStatements}, or null. */
     private volatile String restoreTimeout;
     private volatile String origin;
     private final java.util.List<AutoCloseable> endWithTransaction = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** A BEGIN sent without waiting (see {@link PgClient#openTransaction}); null when none was. */
-    private final Future<?> begun;
 
+    /** A session on a connection already lent, with no transaction begun. */
     PgSession(PgClient client, Lease lease, long commandTimeout) {
-        this(client, lease, commandTimeout, null);
-    }
-
-    PgSession(PgClient client, Lease lease, long commandTimeout, Future<?> begun) {
         this.client = client;
-        this.lease = lease;
+        this.lent = Future.succeededFuture(lease);
+        this.ready = lent;
+        this.begins = false;
         this.commandTimeout = commandTimeout;
-        this.begun = begun;
-        this.inTransaction = begun != null;
     }
 
     /**
-     * Completes when the connection may take the next command: at once, or when the BEGIN sent
-     * with the connection succeeded. Fails when that BEGIN failed: nothing may then run on the
-     * connection, or it would run outside the transaction.
+     * A route transaction on a connection still on its way: {@code begin} is sent on the event loop
+     * the moment it arrives, and the session's first command follows it there.
      */
-    Future<Void> ready() {
-        if (begun == null || begun.succeeded()) {
-            return Future.succeededFuture();
-        }
-        return begun.transform(ar -> ar.succeeded() ? Future.succeededFuture()
-                : Future.failedFuture(translate(ar.cause(), "starting a transaction")));
+    PgSession(PgClient client, Future<Lease> lent, String begin, long commandTimeout) {
+        this.client = client;
+        this.lent = lent;
+        this.begins = true;
+        this.commandTimeout = commandTimeout;
+        this.inTransaction = true;
+        this.ready = lent.compose(lease -> lease.connection().query(begin).execute()
+                .transform(ar -> ar.succeeded() ? Future.succeededFuture(lease)
+                        : Future.failedFuture(translate(ar.cause(), "starting a transaction"))));
+    }
+
+    /** The connection once it may take the next command (see {@link #ready}); completes on an event loop. */
+    Future<Lease> ready() {
+        return ready;
     }
 
     /** {@link #ready()}, waited for on the caller's thread. */
-    private void awaitReady() {
-        if (begun != null && !begun.succeeded()) {
-            await(ready(), "starting a transaction");
-        }
+    private Lease lease() {
+        return ready.succeeded() ? ready.result() : await(ready, "starting a transaction");
     }
 
     /** Gives up a session its opener stopped waiting for: a transaction it began goes with the connection. */
     void discard() {
-        if (begun != null) {
-            lease.drop();
-        }
-        lease.release();
-    }
-
-    Lease lease() {
-        return lease;
+        lent.onSuccess(lease -> {
+            if (begins) {
+                lease.drop();
+            }
+            lease.release();
+        });
     }
 
     /**
@@ -76,18 +87,17 @@ public final class PgSession implements AutoCloseable {
      * them (see {@link #ready()}); do not close it, close the session. Waits on the caller's thread.
      */
     public SqlConnection connection() {
-        awaitReady();
-        return lease.connection();
+        return lease().connection();
     }
 
     public void begin() {
-        await(lease.connection().query("BEGIN").execute(), "starting a transaction");
+        await(lease().connection().query("BEGIN").execute(), "starting a transaction");
         inTransaction = true;
     }
 
     /** A read-only transaction: what a cursor needs, and a guard against writes by mistake. */
     public void beginReadOnly() {
-        await(lease.connection().query("BEGIN READ ONLY").execute(), "starting a read-only transaction");
+        await(lease().connection().query("BEGIN READ ONLY").execute(), "starting a read-only transaction");
         inTransaction = true;
     }
 
@@ -96,8 +106,7 @@ public final class PgSession implements AutoCloseable {
      * transaction. {@code ahead} chunks are read beyond the one being handled.
      */
     public ChunkCursor openCursor(String sql, List<?> params, int chunkSize, int ahead) {
-        awaitReady();
-        io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
+        io.vertx.sqlclient.PreparedStatement ps = await(lease().connection().prepare(sql), describe(sql));
         return new ChunkCursor(this, ps, ps.cursor(BoundParameters.of(params)), chunkSize, ahead);
     }
 
@@ -112,7 +121,7 @@ public final class PgSession implements AutoCloseable {
         if (millis.isEmpty() || restoreTimeout != null) {
             return;
         }
-        awaitReady();
+        Lease lease = lease();
         restoreTimeout = inTransaction ? "SET LOCAL statement_timeout TO DEFAULT" : "RESET statement_timeout";
         // pipelined before the next statement: no round trip of its own
         lease.connection().query((inTransaction ? "SET LOCAL" : "SET") + " statement_timeout = " + millis.getAsLong()).execute();
@@ -122,7 +131,11 @@ public final class PgSession implements AutoCloseable {
     public void unlimitStatements() {
         String restore = restoreTimeout;
         restoreTimeout = null;
-        if (restore == null || lease.dropsOnRelease()) {
+        if (restore == null) {
+            return; // nothing was set, so the connection is at hand (the limit waited for it)
+        }
+        Lease lease = lease();
+        if (lease.dropsOnRelease()) {
             return;
         }
         try {
@@ -135,8 +148,7 @@ public final class PgSession implements AutoCloseable {
 
     /** Lets the server parse and analyze {@code sql} without running it, so that a statement is checked at start. */
     public void prepareOnly(String sql) {
-        awaitReady();
-        io.vertx.sqlclient.PreparedStatement ps = await(lease.connection().prepare(sql), describe(sql));
+        io.vertx.sqlclient.PreparedStatement ps = await(lease().connection().prepare(sql), describe(sql));
         await(ps.close(), "closing a prepared statement");
     }
 
@@ -172,20 +184,26 @@ public final class PgSession implements AutoCloseable {
      * round trip (a route transaction ending on a completion thread). Completes on an event loop.
      */
     public Future<Void> commitAsync() {
-        if (begun != null && !begun.succeeded()) {
-            // No statement ran yet (each waits for the BEGIN), so nothing holds the transaction open.
-            // A BEGIN that failed is the answer: a COMMIT behind it would report a transaction that never was.
-            return client.within(ready(), commandTimeout, () -> new CovetPgTimeoutException("No answer within commandTimeout="
-                    + commandTimeout + "ms while starting a transaction", null, null)).transform(ar -> {
-                if (ar.failed()) {
-                    inTransaction = false;
-                    lease.drop(); // the BEGIN may still arrive: whatever it left must not reach the next borrower
-                    return Future.failedFuture(ar.cause());
-                }
-                return committed();
-            });
+        if (!ready.succeeded()) {
+            // No statement ran yet (each waits for the connection and its BEGIN), so nothing holds a
+            // transaction open. A connection or a BEGIN that failed is the answer: a COMMIT behind it
+            // would report a transaction that never was.
+            return begun().transform(ar -> ar.succeeded() ? committed() : Future.failedFuture(ar.cause()));
         }
         return committed();
+    }
+
+    /**
+     * {@link #ready} within commandTimeout, for an end that comes before any statement: when it
+     * fails the session is out of its transaction, and a connection that may still arrive (with
+     * its BEGIN) is dropped when given back, so that nothing it left reaches the next borrower.
+     */
+    private Future<Lease> begun() {
+        return client.within(ready, commandTimeout, () -> new CovetPgTimeoutException("No answer within commandTimeout="
+                + commandTimeout + "ms while starting a transaction", null, null)).onFailure(e -> {
+            inTransaction = false;
+            lent.onSuccess(Lease::drop);
+        });
     }
 
     private Future<Void> committed() {
@@ -223,6 +241,10 @@ public final class PgSession implements AutoCloseable {
 
     /** As {@link #rollback()}, without waiting; completes on an event loop. */
     public Future<Void> rollbackAsync() {
+        if (!ready.succeeded()) {
+            // nothing began (no connection, or a BEGIN that failed): nothing to roll back
+            return begun().transform(ar -> ar.succeeded() ? rollbackAsync() : Future.succeededFuture());
+        }
         return end("ROLLBACK", () -> new CovetPgTimeoutException("No answer within commandTimeout=" + commandTimeout + "ms while rolling back",
                 null, null)).transform(ar -> ar.succeeded() ? Future.succeededFuture() : Future.failedFuture(translate(ar.cause(), "rolling back")));
     }
@@ -231,6 +253,7 @@ public final class PgSession implements AutoCloseable {
     private Future<RowSet<Row>> end(String command, java.util.function.Supplier<Throwable> onTimeout) {
         closeResources();
         inTransaction = false;
+        Lease lease = ready.result(); // an end before the connection was ready waits for it (see begun())
         if (io.vertx.core.Vertx.currentContext() == null) {
             return client.onEventLoop(() -> client.within(lease.connection().query(command).execute(), commandTimeout, onTimeout));
         }
@@ -252,7 +275,7 @@ public final class PgSession implements AutoCloseable {
             return Await.result(future, limit, client.settings(), what);
         } catch (RuntimeException e) {
             if (Await.leftRunning(future, e)) {
-                lease.abandon();
+                lent.onSuccess(Lease::abandon);
             }
             throw e;
         }
@@ -269,31 +292,31 @@ public final class PgSession implements AutoCloseable {
     }
 
     /** A statement that changes the session beyond itself has the connection closed, not lent again, at the end. */
-    private void watch(String sql) {
+    private void watch(Lease lease, String sql) {
         if (SessionChanges.of(sql)) {
             lease.drop();
         }
     }
 
     public QueryResult query(String sql, List<?> params) {
-        awaitReady();
-        watch(sql);
+        Lease lease = lease();
+        watch(lease, sql);
         return timed("query", sql, () -> QueryResult.of(await(Statements.execute(lease.connection(), sql, BoundParameters.of(params),
                 !inTransaction), describe(sql))));
     }
 
     /** Runs one statement of a batch (the unnest insert's, its parameters one array per column); returns rows affected. */
     public long executeChunk(String sql, List<?> params) {
-        awaitReady();
-        watch(sql);
+        Lease lease = lease();
+        watch(lease, sql);
         return timed("batch", sql, () -> await(Statements.execute(lease.connection(), sql, BoundParameters.of(params), !inTransaction),
                 describe(sql)).rowCount());
     }
 
     /** Runs one statement for each parameter set, pipelined in one round trip; returns rows affected in total. */
     public long executeBatch(String sql, List<? extends List<?>> sets) {
-        awaitReady();
-        watch(sql);
+        Lease lease = lease();
+        watch(lease, sql);
         List<BoundParameters> batch = new java.util.ArrayList<>(sets.size());
         sets.forEach(set -> batch.add(BoundParameters.of(set)));
         RowSet<Row> result = timed("batch", sql, () -> await(Statements.executeBatch(lease.connection(), sql, batch, !inTransaction),
@@ -373,9 +396,10 @@ public final class PgSession implements AutoCloseable {
         } catch (RuntimeException e) {
             // the end did not finish (the connection broke, the thread was interrupted): whatever is
             // still in flight on it must not reach the pool's next borrower, so it is closed
-            lease.abandon();
+            lent.onSuccess(Lease::abandon);
         } finally {
-            lease.release();
+            // a connection still on its way (an end that gave up waiting for it) goes back when it comes
+            lent.onSuccess(Lease::release);
         }
     }
 

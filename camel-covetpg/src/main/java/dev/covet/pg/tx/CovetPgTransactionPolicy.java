@@ -71,7 +71,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             }
             PgSession session;
             try {
-                // waits for the connection only: the BEGIN travels while this thread runs the first step
+                // waits for nothing: the connection and its BEGIN come while this thread runs the first steps
                 PgClient client = component.client();
                 session = client.openTransaction(begin, client.settings().commandTimeout());
             } catch (RuntimeException e) {
