@@ -274,6 +274,7 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
     private static final ThreadLocal<Boolean> COMPLETING = new ThreadLocal<>();
 
     /** Whether the calling thread is one of the completion threads (of any covetpg component). */
+    @Override
     public boolean onCompletionThread() {
         return COMPLETING.get() != null;
     }

@@ -245,6 +245,38 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(db.queryValue("SELECT count(*) FROM " + ledger + " WHERE id = 2")).isEqualTo(1L);
     }
 
+    /**
+     * A transaction whose caller waits (a ProducerTemplate send) ends on that caller's thread: the
+     * COMMIT's answer wakes it directly, and no completion thread is woken to hand it on. Camel may
+     * report the end of a transacted block as asynchronous even so (from the thread's reactive
+     * queue); the block's steps, its end and the step after it all run on the caller.
+     */
+    @Test
+    void aTransactionEndsOnTheThreadThatWaitsForIt() throws Exception {
+        List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+        CamelContext context = start(2, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:outer").to("direct:tx").process(e -> threads.add("after:" + Thread.currentThread().getName()));
+                from("direct:tx").transacted("covetpgTx")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (:#id, 'one')")
+                        .setHeader("first", header(CovetPgConstants.UPDATE_COUNT))
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT count(*) FROM " + ledger)
+                        .process(e -> threads.add("inside:" + Thread.currentThread().getName()))
+                        .to("covetpg:query?sql=UPDATE " + ledger + " SET note = 'two' WHERE id = :#id");
+            }
+        });
+        for (int id = 1; id <= 20; id++) {
+            int row = id;
+            threads.clear();
+            Exchange done = context.createProducerTemplate().send("direct:outer", e -> e.getMessage().setHeader("id", row));
+            assertThat(done.getException()).isNull();
+            String caller = Thread.currentThread().getName();
+            assertThat(threads).containsExactly("inside:" + caller, "after:" + caller);
+        }
+        assertThat(rows()).isEqualTo(20);
+    }
+
     private RouteBuilder transfer(AtomicReference<Object> seenInside) {
         return new RouteBuilder() {
             @Override

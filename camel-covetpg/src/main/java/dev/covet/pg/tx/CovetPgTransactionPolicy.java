@@ -82,15 +82,15 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             RouteTransaction.bind(exchange, component, session);
             exchange.getExchangeExtension().setTransacted(true);
             Thread starter = Thread.currentThread();
-            java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+            boolean starterWaits = !component.onCompletionThread();
             boolean sync = processor.process(exchange, doneSync -> {
-                if (doneSync || (Thread.currentThread() == starter && !returned.get())) {
-                    // Still inside this call, on the thread that started the transaction, which its caller
-                    // lets wait: Camel runs a transacted exchange's steps on it, and may still report the end
-                    // as asynchronous. Ending here spares the COMMIT's answer a hand-off to a completion
-                    // thread and back. (Not when the same pool thread comes back later with the end: it is
-                    // then a completion thread. The end is bounded by commandTimeout, and never fails:
-                    // failures land on the exchange.)
+                if (doneSync || (Thread.currentThread() == starter && starterWaits)) {
+                    // On the thread that started the transaction, which its caller lets wait: Camel runs a
+                    // transacted exchange's steps on it, and may report the end as asynchronous even so (the
+                    // end then comes from the thread's reactive queue, after process returned). Ending here
+                    // spares the COMMIT's answer a hand-off to a completion thread and back. (Not when that
+                    // thread is a completion thread: other exchanges' answers queue for it. The end is
+                    // bounded by commandTimeout, and never fails: failures land on the exchange.)
                     end(exchange, session).toCompletionStage().toCompletableFuture().join();
                     callback.done(doneSync);
                     return;
@@ -105,7 +105,6 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
                     end.run();
                 }
             });
-            returned.set(true);
             return sync;
         }
 

@@ -19,6 +19,9 @@ public interface TransactionHost {
     /** Runs a route continuation on a completion thread, never on an event loop. */
     void runOnCompletionThread(Runnable task);
 
+    /** Whether the calling thread is a completion thread, which must not wait for the database. */
+    boolean onCompletionThread();
+
     /**
      * The exchange property the component's route transaction is kept under
      * ({@link RouteTransaction#propertyFor}), made once: every covetpg step of every exchange looks it up.
