@@ -5,8 +5,9 @@
 #   mvn -q -B -pl jmh -am package -DskipTests
 #   COVETPG_TEST_URL=postgresql://postgres@127.0.0.1:5432/test bash jmh/reference.sh [workload...]
 #
-# Workloads: query, transaction, bulk, upsert, extract, listen (default: all six), about 12 minutes
-# in all. The client CPU and context switches per operation that the docs quote are the "# latency"
+# Workloads: query, transaction, bulk, upsert, extract, listen (default: all six), about 16 minutes
+# in all (transaction and query warm up for 20 and 10 s: the JIT's threads would count as the client's
+# CPU). The client CPU and context switches per operation that the docs quote are the "# latency"
 # lines of each log (JMH's JSON has no place for them). transaction also runs pgbench (jmh/tpcb.sh)
 # when it is installed; bulk loads run in a fresh JVM each (-wi 0, three forks), as a one-off ETL
 # load does. Charts go to docs/charts/<workload>[-<split>].png.
@@ -25,7 +26,7 @@ for w in "${workloads[@]}"; do
   case $w in
     query)
       java -jar "$jar" 'QueryBenchmark\.(covetpg|covetpgSynchronous|covetpgBlocking|covetpgPipelined|vertxPgClient|vertxPipelined|camelSql)$' \
-        -p workload=selectValue,selectOne -p concurrency=64 -p poolSize=8 -wi 1 -w 3s -i 3 -r 4s -f 1 \
+        -p workload=selectValue,selectOne -p concurrency=64 -p poolSize=8 -wi 2 -w 5s -i 3 -r 4s -f 1 \
         -rf json -rff "$out/query.json" 2>&1 | tee "$out/query.log" | grep -E '^# (latency|server)|^QueryBenchmark' ;;
     transaction)
       JMH_ARGS="-rf json -rff $out/transaction.json" bash jmh/tpcb.sh 2>&1 | tee "$out/transaction.log" | grep -E '^# (latency|pgbench|server)|^TpcbBenchmark' ;;

@@ -8,7 +8,9 @@
 # pgbench needs a server it can reach, so COVETPG_TEST_URL must name one (libpq form); without
 # pgbench on the PATH only the Java contenders run. Expects jmh/target/covetpg-jmh.jar (mvn verify).
 # Environment: SCALE (8), CLIENTS ("8 32"), POOL (8), ITERATION_SECONDS per JMH iteration (5),
-# JMH_ARGS (more JMH options, e.g. "-rf json -rff tpcb.json").
+# WARMUP_SECONDS per warm-up iteration, two of them (10), JMH_ARGS (more JMH options, e.g.
+# "-rf json -rff tpcb.json"). The warm-up is long because the JIT compiles for most of the first
+# 10-20 s, and its threads' CPU would count as the client's per transaction.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,7 @@ SCALE=${SCALE:-8}
 CLIENTS=${CLIENTS:-"8 32"}
 POOL=${POOL:-8}
 SECONDS_PER_ITERATION=${ITERATION_SECONDS:-5}
+WARMUP=${WARMUP_SECONDS:-10}
 jar=jmh/target/covetpg-jmh.jar
 [[ -f $jar ]] || { echo "tpcb: $jar not found; build it first (mvn -B verify)" >&2; exit 2; }
 
@@ -30,7 +33,7 @@ fi
 echo "== JMH: TpcbBenchmark, clients $CLIENTS, pool $POOL, scale $SCALE"
 clients_csv=$(echo "$CLIENTS" | tr ' ' ',')
 java -jar "$jar" TpcbBenchmark -p concurrency="$clients_csv" -p poolSize="$POOL" -p scale="$SCALE" ${JMH_ARGS:-} \
-  -wi 1 -w "${SECONDS_PER_ITERATION}s" -i 3 -r "${SECONDS_PER_ITERATION}s" -f 1
+  -wi 2 -w "${WARMUP}s" -i 3 -r "${SECONDS_PER_ITERATION}s" -f 1
 
 # ticks (1/100 s) of user and kernel time: the machine's, from /proc/stat
 machine() { awk '/^cpu /{print $2+$3, $4+$7+$8}' /proc/stat; }

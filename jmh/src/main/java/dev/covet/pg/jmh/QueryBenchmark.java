@@ -120,6 +120,7 @@ public class QueryBenchmark {
 
     private Driver driver;
     private final Latencies latencies = new Latencies();
+    private final SystemCpu systemCpu = new SystemCpu();
 
     /** The statements of one workload, in each client's parameter syntax. */
     enum Workload {
@@ -233,7 +234,15 @@ public class QueryBenchmark {
 
     @Setup(Level.Iteration)
     public void iteration(IterationParams params) {
-        latencies.recording(params.getType() == IterationType.MEASUREMENT);
+        boolean measuring = params.getType() == IterationType.MEASUREMENT;
+        latencies.recording(measuring);
+        systemCpu.recording(measuring);
+    }
+
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+        latencies.recording(false);
+        systemCpu.recording(false);
     }
 
     @TearDown(Level.Trial)
@@ -242,7 +251,7 @@ public class QueryBenchmark {
             if (driver != null) {
                 driver.stop();
                 System.out.println("# latency " + contender + " workload=" + workload + " concurrency=" + concurrency
-                        + " poolSize=" + poolSize + ": " + latencies.summary());
+                        + " poolSize=" + poolSize + ": " + latencies.summary() + "; " + systemCpu.summary(latencies.count()));
                 if (covetpgEndpoint != null) {
                     // how often statements waited for the pool, and for how long (pipelined: how often a shared connection was borrowed)
                     dev.covet.pg.client.PoolStatistics pool = ((dev.covet.pg.CovetPgEndpoint) covetpgEndpoint).getComponent().getPoolStatistics();
