@@ -43,12 +43,15 @@ public final class NamedParameters {
                 int end = SqlLexer.skipBlockComment(sql, i);
                 out.append(sql, i, end);
                 i = end;
+            } else if (c == '$' && i > 0 && isIdentifierPart(sql.charAt(i - 1))) {
+                out.append(c); // part of an identifier (price$eur): neither a parameter nor a dollar quote
+                i++;
             } else if (c == '$') {
                 int digitsEnd = i + 1;
                 while (digitsEnd < n && Character.isDigit(sql.charAt(digitsEnd))) {
                     digitsEnd++;
                 }
-                if (digitsEnd > i + 1 && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
+                if (digitsEnd > i + 1) {
                     maxPositional = Math.max(maxPositional, Integer.parseInt(sql.substring(i + 1, digitsEnd)));
                     out.append(sql, i, digitsEnd);
                     i = digitsEnd;

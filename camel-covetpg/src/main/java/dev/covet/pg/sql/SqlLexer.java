@@ -24,7 +24,7 @@ public final class SqlLexer {
                 return i + 1;
             }
             // E'...' strings may escape a quote with a backslash
-            if (c == '\\' && quote == '\'' && start > 0 && (sql.charAt(start - 1) == 'E' || sql.charAt(start - 1) == 'e')) {
+            if (c == '\\' && quote == '\'' && escapeString(sql, start)) {
                 i += 2;
                 continue;
             }
@@ -33,10 +33,32 @@ public final class SqlLexer {
         return sql.length();
     }
 
-    /** The end of a {@code --} comment that starts at {@code start}: its newline, or the end of the text. */
+    /**
+     * Whether the quote at {@code start} opens an E'...' string: an E or e right before it that is
+     * a prefix of its own, not the end of a word ({@code time'C:\'} is the type time and a
+     * standard string, in which a backslash is a plain character).
+     */
+    private static boolean escapeString(String sql, int start) {
+        if (start == 0) {
+            return false;
+        }
+        char prefix = sql.charAt(start - 1);
+        return (prefix == 'E' || prefix == 'e') && (start == 1 || !isIdentifierPart(sql.charAt(start - 2)));
+    }
+
+    /**
+     * The end of a {@code --} comment that starts at {@code start}: its line break, or the end of
+     * the text. A carriage return alone ends it too, as it does for the server (whose lexer ends a
+     * comment at either); else a statement after it would be taken for part of the comment.
+     */
     static int skipLineComment(String sql, int start) {
-        int end = sql.indexOf('\n', start);
-        return end < 0 ? sql.length() : end;
+        for (int i = start; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i;
+            }
+        }
+        return sql.length();
     }
 
     static int skipBlockComment(String sql, int start) {

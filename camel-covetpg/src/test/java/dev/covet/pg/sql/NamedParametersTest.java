@@ -38,4 +38,25 @@ class NamedParametersTest {
         ParsedSql p = NamedParameters.parse("SELECT E'it\\'s :#no', 'o''k :#no', :#yes");
         assertThat(p.names()).containsExactly("yes");
     }
+
+    @Test
+    void aDollarInsideAnIdentifierIsNeitherAParameterNorADollarQuote() {
+        ParsedSql parsed = NamedParameters.parse("SELECT price$eur$, a$1 FROM t WHERE id = :#id");
+        assertThat(parsed.sql()).isEqualTo("SELECT price$eur$, a$1 FROM t WHERE id = $1");
+        assertThat(parsed.names()).containsExactly("id");
+    }
+
+    @Test
+    void whatFollowsACarriageReturnAfterALineCommentIsSql() {
+        ParsedSql parsed = NamedParameters.parse("SELECT * FROM t -- by id\rWHERE id = :#id");
+        assertThat(parsed.sql()).isEqualTo("SELECT * FROM t -- by id\rWHERE id = $1");
+        assertThat(parsed.names()).containsExactly("id");
+    }
+
+    @Test
+    void aTypeNameEndingInEBeforeAQuoteOpensAStandardString() {
+        ParsedSql parsed = NamedParameters.parse("SELECT time'10:00', text'C:\\' WHERE id = :#id AND note = E'it\\'s :#not'");
+        assertThat(parsed.sql()).isEqualTo("SELECT time'10:00', text'C:\\' WHERE id = $1 AND note = E'it\\'s :#not'");
+        assertThat(parsed.names()).containsExactly("id");
+    }
 }

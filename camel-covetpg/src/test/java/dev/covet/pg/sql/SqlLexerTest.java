@@ -27,4 +27,17 @@ class SqlLexerTest {
         String sql = "INSERT INTO t VALUES ('" + "x''".repeat(200_000) + "')";
         assertThat(SqlLexer.maskLiterals(sql)).isEqualTo("INSERT INTO t VALUES ('?')");
     }
+
+    @Test
+    void aCarriageReturnAloneEndsALineCommentAsItDoesForTheServer() {
+        // the server runs "SELECT 1 -- c\r+ 1" as 1 + 1: what follows the \r is SQL, and its literal is masked
+        assertThat(SqlLexer.maskLiterals("SELECT 1 -- c\r, 'secret'")).isEqualTo("SELECT 1 -- c\r, '?'");
+    }
+
+    @Test
+    void aWordEndingInEBeforeAQuoteIsATypeNameNotAnEscapeStringPrefix() {
+        // time'C:\' is the type time and a standard string, in which the backslash is a plain character
+        assertThat(SqlLexer.maskLiterals("SELECT time'C:\\', 'secret', e'it\\'s', (E'x\\'y')"))
+                .isEqualTo("SELECT time'?', '?', e'?', (E'?')");
+    }
 }
