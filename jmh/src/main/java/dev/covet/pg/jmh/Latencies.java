@@ -19,6 +19,8 @@ final class Latencies {
     private volatile boolean recording;
     private long cpuNanos;
     private long cpuSince = -1;
+    /** The CPU split (user, kernel, machine, context switches) over the same iterations. */
+    private final SystemCpu split = new SystemCpu();
 
     /** Records from now on (a measurement iteration) or no longer (warm-up). */
     synchronized void recording(boolean on) {
@@ -28,6 +30,7 @@ final class Latencies {
             cpuNanos += OS.getProcessCpuTime() - cpuSince;
             cpuSince = -1;
         }
+        split.recording(on);
         recording = on;
     }
 
@@ -58,7 +61,7 @@ final class Latencies {
         Arrays.sort(sorted);
         return String.format("n=%d p50=%.3f ms p95=%.3f ms p99=%.3f ms max=%.3f ms, client CPU %.1f us per request%s", n,
                 ms(sorted, 0.50), ms(sorted, 0.95), ms(sorted, 0.99), sorted[n - 1] / 1e6, cpu / 1e3 / (n + dropped.get()),
-                dropped.get() > 0 ? " (" + dropped.get() + " not kept)" : "");
+                dropped.get() > 0 ? " (" + dropped.get() + " not kept)" : "") + "; " + split.summary(count());
     }
 
     private static double ms(long[] sorted, double q) {

@@ -77,7 +77,6 @@ public class ListenBenchmark {
     private PgConnection vertxListener;
 
     private final Latencies latencies = new Latencies();
-    private final SystemCpu systemCpu = new SystemCpu();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
@@ -156,13 +155,11 @@ public class ListenBenchmark {
     public void iteration(IterationParams params) {
         boolean measuring = params.getType() == IterationType.MEASUREMENT;
         latencies.recording(measuring);
-        systemCpu.recording(measuring);
     }
 
     @TearDown(Level.Iteration)
     public void iterationEnd() {
         latencies.recording(false);
-        systemCpu.recording(false);
     }
 
     private String timed() throws Exception {
@@ -189,8 +186,7 @@ public class ListenBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        System.out.println("# latency " + contender + " notify to listener: " + latencies.summary() + "; "
-                + systemCpu.summary(latencies.count()));
+        System.out.println("# latency " + contender + " notify to listener: " + latencies.summary());
         stopping = true;
         try {
             if (camel != null) {

@@ -120,7 +120,6 @@ public class QueryBenchmark {
 
     private Driver driver;
     private final Latencies latencies = new Latencies();
-    private final SystemCpu systemCpu = new SystemCpu();
 
     /** The statements of one workload, in each client's parameter syntax. */
     enum Workload {
@@ -236,13 +235,11 @@ public class QueryBenchmark {
     public void iteration(IterationParams params) {
         boolean measuring = params.getType() == IterationType.MEASUREMENT;
         latencies.recording(measuring);
-        systemCpu.recording(measuring);
     }
 
     @TearDown(Level.Iteration)
     public void iterationEnd() {
         latencies.recording(false);
-        systemCpu.recording(false);
     }
 
     @TearDown(Level.Trial)
@@ -251,7 +248,7 @@ public class QueryBenchmark {
             if (driver != null) {
                 driver.stop();
                 System.out.println("# latency " + contender + " workload=" + workload + " concurrency=" + concurrency
-                        + " poolSize=" + poolSize + ": " + latencies.summary() + "; " + systemCpu.summary(latencies.count()));
+                        + " poolSize=" + poolSize + ": " + latencies.summary());
                 if (covetpgEndpoint != null) {
                     // how often statements waited for the pool, and for how long (pipelined: how often a shared connection was borrowed)
                     dev.covet.pg.client.PoolStatistics pool = ((dev.covet.pg.CovetPgEndpoint) covetpgEndpoint).getComponent().getPoolStatistics();

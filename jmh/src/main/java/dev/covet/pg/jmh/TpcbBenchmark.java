@@ -98,7 +98,6 @@ public class TpcbBenchmark {
 
     private Load load;
     private final Latencies latencies = new Latencies();
-    private final SystemCpu systemCpu = new SystemCpu();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
@@ -185,13 +184,11 @@ public class TpcbBenchmark {
     public void iteration(IterationParams params) {
         boolean measuring = params.getType() == IterationType.MEASUREMENT;
         latencies.recording(measuring);
-        systemCpu.recording(measuring);
     }
 
     @TearDown(Level.Iteration)
     public void iterationEnd() {
         latencies.recording(false);
-        systemCpu.recording(false);
     }
 
     @TearDown(Level.Trial)
@@ -200,7 +197,7 @@ public class TpcbBenchmark {
             if (load != null) {
                 load.stop();
                 System.out.println("# latency " + contender + " tpcb concurrency=" + concurrency + " poolSize=" + poolSize
-                        + ": " + latencies.summary() + "; " + systemCpu.summary(latencies.count()));
+                        + ": " + latencies.summary());
                 long after = balancesMinusHistory();
                 if (after != deltasBefore) {
                     throw new IllegalStateException(contender + ": the balances moved " + (after - deltasBefore)
