@@ -29,8 +29,6 @@ public final class PgSession implements AutoCloseable {
      * run on the connection, or it would run outside the transaction.
      */
     private final Future<Lease> ready;
-    /** Whether a BEGIN travels with the connection. */
-    private final boolean begins;
     private final long commandTimeout;
     private boolean inTransaction;
     /** What sets statement_timeout back after {@link #limitStatements}, or null. */
@@ -43,7 +41,6 @@ public final class PgSession implements AutoCloseable {
         this.client = client;
         this.lent = Future.succeededFuture(lease);
         this.ready = lent;
-        this.begins = false;
         this.commandTimeout = commandTimeout;
     }
 
@@ -54,7 +51,6 @@ public final class PgSession implements AutoCloseable {
     PgSession(PgClient client, Future<Lease> lent, String begin, long commandTimeout) {
         this.client = client;
         this.lent = lent;
-        this.begins = true;
         this.commandTimeout = commandTimeout;
         this.inTransaction = true;
         this.ready = lent.compose(lease -> lease.connection().query(begin).execute()
@@ -72,14 +68,9 @@ public final class PgSession implements AutoCloseable {
         return ready.succeeded() ? ready.result() : await(ready, "starting a transaction");
     }
 
-    /** Gives up a session its opener stopped waiting for: a transaction it began goes with the connection. */
+    /** Gives up a session its opener stopped waiting for (one of {@link PgClient#openSession}'s, which begins nothing). */
     void discard() {
-        lent.onSuccess(lease -> {
-            if (begins) {
-                lease.drop();
-            }
-            lease.release();
-        });
+        lent.onSuccess(Lease::release);
     }
 
     /**
