@@ -113,12 +113,12 @@ class TransactionTest extends CovetPgTestSupport {
         String insert = "INSERT INTO " + ledger + " (id, note) VALUES (1, 'outside')";
         dev.covet.pg.client.StatementOptions options = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, null, null);
 
-        dev.covet.pg.client.PgSession blocking = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", 10_000);
+        dev.covet.pg.client.PgSession blocking = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", false, 10_000);
         Throwable viaSession = org.assertj.core.api.Assertions.catchThrowable(() -> blocking.query(insert, List.of()));
         Throwable viaCommit = org.assertj.core.api.Assertions.catchThrowable(blocking::commit);
         blocking.close();
 
-        dev.covet.pg.client.PgSession async = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", 10_000);
+        dev.covet.pg.client.PgSession async = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", false, 10_000);
         Throwable viaClient = org.assertj.core.api.Assertions.catchThrowable(
                 () -> client.query(insert, List.of(), options, async).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         async.close();
@@ -129,7 +129,7 @@ class TransactionTest extends CovetPgTestSupport {
         }
         assertThat(rows()).as("no statement ran outside the transaction").isZero();
         // the one connection is still good for the next transaction
-        dev.covet.pg.client.PgSession next = client.openTransaction("BEGIN", 10_000);
+        dev.covet.pg.client.PgSession next = client.openTransaction("BEGIN", false, 10_000);
         next.query(insert, List.of());
         next.commit();
         next.close();
@@ -148,7 +148,7 @@ class TransactionTest extends CovetPgTestSupport {
         dev.covet.pg.client.PgClient client = covetpg(context).client();
         dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 200L, null);
         // a BEGIN whose answer takes a second (two statements in one simple query)
-        dev.covet.pg.client.PgSession session = client.openTransaction("BEGIN; SELECT pg_sleep(1)", 10_000);
+        dev.covet.pg.client.PgSession session = client.openTransaction("BEGIN; SELECT pg_sleep(1)", false, 10_000);
         Throwable timedOut = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
                 + " (id, note) VALUES (1, 'late')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertThat(timedOut).hasCauseInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
@@ -159,6 +159,75 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(context.createProducerTemplate().requestBody("covetpg:query?outputType=SelectValue&sql=SELECT 1", (Object) null))
                 .as("the connection is fine for the next borrower").isEqualTo(1);
         assertThat(rows()).isZero();
+    }
+
+    /**
+     * A pipelined BEGIN (a route transaction's own) has the first statement written right behind
+     * it, each with its own Sync: when the BEGIN fails anyway, the statement runs on its own. That
+     * cannot be undone, so it must be said, never reported as the BEGIN's plain failure or as a
+     * success; a statement that failed too reports the BEGIN's error. The BEGIN here is made to
+     * fail (a route transaction's fails only with its connection).
+     */
+    @Test
+    void aStatementBehindAPipelinedBeginThatFailedSaysItRanOnItsOwn() throws Exception {
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        dev.covet.pg.client.PgClient client = covetpg(context).client();
+        dev.covet.pg.client.StatementOptions options = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, null, null);
+
+        dev.covet.pg.client.PgSession ranOnItsOwn = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", true, 10_000);
+        Throwable committed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
+                + " (id, note) VALUES (1, 'on its own')", List.of(), options, ranOnItsOwn).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        Throwable commit = org.assertj.core.api.Assertions.catchThrowable(ranOnItsOwn::commit);
+        ranOnItsOwn.close();
+        assertThat(committed.getCause()).isInstanceOf(CovetPgException.class)
+                .hasMessageContaining("ran on its own, outside any transaction, and succeeded").hasMessageContaining("starting a transaction")
+                .hasMessageNotContaining("on its own'"); // no row value
+        assertThat(((CovetPgException) committed.getCause()).getSqlState()).isEqualTo("42601");
+        assertThat(commit).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction");
+        assertThat(rows()).as("what it wrote did commit, as the failure says").isEqualTo(1);
+
+        dev.covet.pg.client.PgSession bothFailed = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", true, 10_000);
+        Throwable duplicate = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
+                + " (id, note) VALUES (1, 'again')", List.of(), options, bothFailed).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        bothFailed.close();
+        assertThat(duplicate.getCause()).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction")
+                .hasMessageNotContaining("ran on its own");
+        assertThat(((CovetPgException) duplicate.getCause()).getSqlState()).as("the BEGIN's error, not the statement's 23505").isEqualTo("42601");
+
+        // the one connection was dropped, not lent again; the next transaction gets a new one and works
+        dev.covet.pg.client.PgSession next = client.openTransaction("BEGIN", true, 10_000);
+        client.query("UPDATE " + ledger + " SET note = 'next'", List.of(), options, next).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        next.commit();
+        next.close();
+        assertThat(db.queryValue("SELECT note FROM " + ledger)).isEqualTo("next");
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    /**
+     * A commandTimeout's cancel must not reach a pipelined BEGIN: the statement written behind it
+     * would then run on its own and commit, while the exchange is told it failed inside a
+     * transaction that rolls back. Here the BEGIN is slow to answer (a sleep before it in one
+     * simple query, so a cancel during the sleep would stop the BEGIN from running at all): the
+     * statement's time runs out meanwhile, and its cancel waits for the BEGIN's answer.
+     */
+    @Test
+    void aCancelWaitsForThePipelinedBeginsAnswer() throws Exception {
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        dev.covet.pg.client.PgClient client = covetpg(context).client();
+        dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 300L, null);
+        dev.covet.pg.client.PgSession session = client.openTransaction("SELECT pg_sleep(1); BEGIN", true, 10_000);
+        Throwable timedOut = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
+                + " (id, note) VALUES (1, 'rolled back')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        assertThat(timedOut).hasCauseInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
+        session.rollbackAsync().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        session.close();
+        assertThat(rows()).as("the statement ran inside the transaction, which rolled back").isZero();
+        assertThat(context.createProducerTemplate().requestBody("covetpg:query?outputType=SelectValue&sql=SELECT 1", (Object) null))
+                .as("the connection is fine for the next borrower").isEqualTo(1);
     }
 
     @Test

@@ -31,6 +31,8 @@ final class Lease {
     private boolean cancelSent;
     /** A cancel may still be on its way to the backend, or the connection is in a state no one should inherit. */
     private boolean dropOnRelease;
+    /** What a cancel request waits for before it leaves (a pipelined BEGIN's answer, see {@link #cancelAfter}), or null. */
+    private Future<?> cancelsWaitFor;
 
     private Lease(SqlConnection connection, Node node, Vertx vertx, Runnable onRelease, boolean share) {
         this.connection = connection;
@@ -75,6 +77,28 @@ final class Lease {
         return connection.close();
     }
 
+    /**
+     * Holds the connection's cancel requests until {@code command} has its answer: a cancel that
+     * reached a BEGIN instead of the statement written behind it would let that statement run
+     * outside the transaction.
+     */
+    synchronized void cancelAfter(Future<?> command) {
+        cancelsWaitFor = command;
+    }
+
+    /** Asks the server to cancel what runs on the connection, once nothing it must not reach is in flight. */
+    private void sendCancel() {
+        if (!(connection instanceof PgConnection pg)) {
+            return;
+        }
+        Future<?> first = cancelsWaitFor;
+        if (first == null || first.isComplete()) {
+            pg.cancelRequest();
+        } else {
+            first.onComplete(ar -> pg.cancelRequest());
+        }
+    }
+
     /** A statement has been handed to the driver on this connection. */
     synchronized void started() {
         state = InFlight.RUNNING;
@@ -100,9 +124,7 @@ final class Lease {
     synchronized InFlight cancelIfRunning() {
         if (state == InFlight.RUNNING) {
             cancelSent = true;
-            if (connection instanceof PgConnection pg) {
-                pg.cancelRequest();
-            }
+            sendCancel();
             long grace = node.settings.connectTimeout() > 0 ? node.settings.connectTimeout() : 10_000;
             vertx.setTimer(grace, id -> {
                 if (stillRunning()) {
@@ -120,9 +142,7 @@ final class Lease {
     synchronized void abandon() {
         cancelSent = true;
         dropOnRelease = true;
-        if (connection instanceof PgConnection pg) {
-            pg.cancelRequest();
-        }
+        sendCancel();
     }
 
     private synchronized boolean stillRunning() {

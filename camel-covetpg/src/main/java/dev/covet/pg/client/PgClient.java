@@ -170,16 +170,16 @@ public final class PgClient {
             return (session != null ? executed : executed.eventually(v -> lease.release())).map(QueryResult::of);
         };
         if (session != null) {
-            // The transaction's connection and its BEGIN may still be on their way: nothing runs on the
-            // connection unless it began, nor once the statement's time ran out meanwhile: the exchange
-            // has failed, its ROLLBACK is queued behind the BEGIN, and a statement sent after it would
-            // commit on its own.
-            session.ready().compose(lease -> {
+            // The transaction's connection and its BEGIN may still be on their way: nothing is sent
+            // before the BEGIN (nor, unless the BEGIN is pipelined, before its answer), nor once the
+            // statement's time ran out meanwhile: the exchange has failed, its ROLLBACK is queued
+            // behind the BEGIN, and a statement sent after it would commit on its own.
+            session.sendable().compose(lease -> {
                 if (result.future().isComplete()) {
                     return Future.<QueryResult>failedFuture("not sent: the operation ended");
                 }
                 held.set(lease);
-                return statement.apply(lease);
+                return session.afterBegin(statement.apply(lease));
             }).onComplete(ar -> {
                 if (ar.succeeded()) {
                     result.tryComplete(ar.result());
@@ -344,16 +344,22 @@ public final class PgClient {
      * isolation and access mode): for a route transaction. The caller waits for nothing: the
      * connection is asked for now, the BEGIN is sent on the event loop the moment it arrives, and
      * the first statement follows it there, so a transaction costs its caller no wait of its own
-     * before its first step. The session runs nothing else on the connection until the BEGIN has
-     * succeeded, so no statement can run outside the transaction; a connection that could not be
-     * had (within commandTimeout, retried as a query's is), or a BEGIN that failed, fails the first
-     * statement that waits for it, or the COMMIT when there is none.
+     * before its first step. A connection that could not be had (within commandTimeout, retried as
+     * a query's is), or a BEGIN that failed, fails the first statement that waits for it, or the
+     * COMMIT when there is none.
+     *
+     * <p>Unless {@code pipelined}, the session runs nothing else on the connection until the BEGIN
+     * has succeeded, so no statement can run outside the transaction. When {@code pipelined}, the
+     * first of the client's statements is written right behind the BEGIN, in the same round trip
+     * (as pgjdbc sends them): only for a BEGIN that cannot fail but with its connection, such as
+     * one of {@code BEGIN [ISOLATION LEVEL ...] [READ ONLY]} on a primary, since a statement behind
+     * a BEGIN that failed runs on its own (see {@link PgSession#afterBegin}).
      */
-    public PgSession openTransaction(String begin, long commandTimeout) {
+    public PgSession openTransaction(String begin, boolean pipelined, long commandTimeout) {
         Promise<Lease> lent = Promise.promise();
         new Attempts<>(this, "connect", () -> "waiting for a connection", ReadFrom.PRIMARY, true, Future::succeededFuture, lent,
                 commandTimeout, new AtomicReference<>()).next();
-        return new PgSession(this, lent.future(), begin, commandTimeout);
+        return new PgSession(this, lent.future(), begin, pipelined, commandTimeout);
     }
 
     private PgSession open(long commandTimeout, ReadFrom readFrom, boolean retry) {

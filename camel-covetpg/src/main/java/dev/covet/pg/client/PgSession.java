@@ -3,6 +3,7 @@ package dev.covet.pg.client;
 import dev.covet.pg.sql.SessionChanges;
 import dev.covet.pg.wire.BoundParameters;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,7 +17,9 @@ import java.util.List;
  *
  * <p>A route transaction's session is made before its connection arrives ({@link
  * PgClient#openTransaction}): what needs the connection waits for it and for its BEGIN, on the
- * event loop for the client's statements, on the caller's thread for the calls here.
+ * event loop for the client's statements, on the caller's thread for the calls here. A BEGIN that
+ * can fail only with its connection may instead have the client's statements written right
+ * behind it (see {@link #sendable()}).
  */
 public final class PgSession implements AutoCloseable {
 
@@ -29,6 +32,8 @@ public final class PgSession implements AutoCloseable {
      * run on the connection, or it would run outside the transaction.
      */
     private final Future<Lease> ready;
+    /** When the client's statements may be written to the connection: {@link #ready}, or once a pipelined BEGIN is written. */
+    private final Future<Lease> sendable;
     private final long commandTimeout;
     private boolean inTransaction;
     /** What sets statement_timeout back after {@link #limitStatements}, or null. */
@@ -41,26 +46,81 @@ public final class PgSession implements AutoCloseable {
         this.client = client;
         this.lent = Future.succeededFuture(lease);
         this.ready = lent;
+        this.sendable = lent;
         this.commandTimeout = commandTimeout;
     }
 
     /**
      * A route transaction on a connection still on its way: {@code begin} is sent on the event loop
-     * the moment it arrives, and the session's first command follows it there.
+     * the moment it arrives, and the session's first command follows it there: once its answer
+     * came, or, when {@code pipelined}, right behind it (see {@link #sendable()}).
      */
-    PgSession(PgClient client, Future<Lease> lent, String begin, long commandTimeout) {
+    PgSession(PgClient client, Future<Lease> lent, String begin, boolean pipelined, long commandTimeout) {
         this.client = client;
         this.lent = lent;
         this.commandTimeout = commandTimeout;
         this.inTransaction = true;
-        this.ready = lent.compose(lease -> lease.connection().query(begin).execute()
-                .transform(ar -> ar.succeeded() ? Future.succeededFuture(lease)
-                        : Future.failedFuture(translate(ar.cause(), "starting a transaction"))));
+        Promise<Lease> begun = Promise.promise();
+        this.ready = begun.future();
+        this.sendable = pipelined ? lent : ready;
+        lent.onComplete(ar -> {
+            if (ar.failed()) {
+                begun.fail(ar.cause());
+                return;
+            }
+            Lease lease = ar.result();
+            Future<RowSet<Row>> answer = lease.connection().query(begin).execute();
+            // A cancel that reached the BEGIN would let the statement behind it run on its own:
+            // the connection's cancels (a commandTimeout's) wait for the BEGIN's answer.
+            lease.cancelAfter(answer);
+            answer.onComplete(began -> {
+                if (began.succeeded()) {
+                    begun.complete(lease);
+                } else {
+                    begun.fail(translate(began.cause(), "starting a transaction"));
+                }
+            });
+        });
     }
 
     /** The connection once it may take the next command (see {@link #ready}); completes on an event loop. */
     Future<Lease> ready() {
         return ready;
+    }
+
+    /**
+     * The connection once the client's statements may be written to it: as {@link #ready()}, or,
+     * for a pipelined BEGIN (one that fails only with its connection), as soon as the BEGIN is
+     * written: the statement then travels with it and saves a round trip. Such a statement must
+     * be passed through {@link #afterBegin}, which holds its answer to the BEGIN's.
+     */
+    Future<Lease> sendable() {
+        return sendable;
+    }
+
+    /**
+     * The answer of a statement written behind the BEGIN ({@link #sendable()}), once the BEGIN's
+     * came: the statement's when the BEGIN succeeded, else the BEGIN's failure. Nothing stops a
+     * statement whose BEGIN failed from running on its own (each has its own Sync); when it did,
+     * the failure says so, and the connection is not lent again.
+     */
+    <T> Future<T> afterBegin(Future<T> statement) {
+        if (ready.succeeded()) {
+            return statement;
+        }
+        return Future.join(ready, statement).transform(ar -> {
+            if (ready.succeeded()) {
+                return statement;
+            }
+            lent.onSuccess(Lease::drop);
+            if (statement.failed()) {
+                return Future.failedFuture(ready.cause());
+            }
+            CovetPgException began = (CovetPgException) ready.cause();
+            return Future.failedFuture(new CovetPgException("The BEGIN failed (" + began.getMessage() + "), and the statement sent"
+                    + " behind it ran on its own, outside any transaction, and succeeded: what it wrote has committed",
+                    began, began.getSqlState(), null, null, null, null, null, null));
+        });
     }
 
     /** {@link #ready()}, waited for on the caller's thread. */

@@ -71,9 +71,11 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             }
             PgSession session;
             try {
-                // waits for nothing: the connection and its BEGIN come while this thread runs the first steps
+                // waits for nothing: the connection and its BEGIN come while this thread runs the first
+                // steps. The BEGIN is one of ours, which fails only with its connection (or, SERIALIZABLE,
+                // on a standby, where nothing can write): the first statement may travel with it.
                 PgClient client = component.client();
-                session = client.openTransaction(begin, client.settings().commandTimeout());
+                session = client.openTransaction(begin, true, client.settings().commandTimeout());
             } catch (RuntimeException e) {
                 exchange.setException(e);
                 callback.done(true);
