@@ -9,7 +9,8 @@ import java.util.Set;
  * Whether a statement may change its connection's session in a way that outlives it, so that the
  * next borrower of the pooled connection would inherit it: a session-level {@code SET} or
  * {@code RESET}, {@code SET ROLE}/{@code SESSION AUTHORIZATION}, {@code LISTEN}, {@code PREPARE},
- * {@code DECLARE}, {@code DISCARD}, {@code LOAD}, a temporary table (not one made ON COMMIT DROP), or a call to
+ * {@code DECLARE}, {@code DISCARD}, {@code LOAD}, {@code BEGIN} or {@code START TRANSACTION} (a transaction
+ * left open), a temporary table (not one made ON COMMIT DROP), or a call to
  * {@code set_config} or a session-level advisory lock. Such a connection is closed instead of
  * going back to the pool.
  *
@@ -18,8 +19,9 @@ import java.util.Set;
  */
 public final class SessionChanges {
 
+    /** BEGIN and START (TRANSACTION) too: a connection given back inside a transaction would lend it to the next borrower. */
     private static final Set<String> FIRST_WORDS = Set.of("set", "reset", "listen", "unlisten", "prepare", "deallocate", "declare",
-            "discard", "load");
+            "discard", "load", "begin", "start");
     /** After SET: these end with the transaction. */
     private static final Set<String> TRANSACTION_SET = Set.of("local", "transaction", "constraints");
     private static final Set<String> FUNCTIONS = Set.of("set_config", "pg_advisory_lock", "pg_advisory_lock_shared",

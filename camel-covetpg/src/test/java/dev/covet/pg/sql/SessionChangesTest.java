@@ -16,7 +16,8 @@ class SessionChangesTest {
                 "SELECT pg_advisory_lock(42)", "SELECT set_config('search_path', 'x', false)", "CREATE TEMP TABLE t (x int)",
                 "CREATE TEMP TABLE t (x int) ON COMMIT DELETE ROWS", "CREATE TEMP TABLE t AS SELECT 'on commit drop' AS x",
                 "CREATE TEMP TABLE t AS SELECT a FROM s JOIN u ON commit = drop", "SELECT * INTO TEMP t FROM s",
-                "SELECT PG_TRY_ADVISORY_LOCK (1)", "DISCARD ALL", "SET statement_timeout = 0"}) {
+                "SELECT PG_TRY_ADVISORY_LOCK (1)", "DISCARD ALL", "SET statement_timeout = 0", "BEGIN", "begin isolation level serializable",
+                "START TRANSACTION READ ONLY"}) {
             assertThat(SessionChanges.of(sql)).as(sql).isTrue();
         }
     }
@@ -25,7 +26,7 @@ class SessionChangesTest {
     void statementsThatEndWithThemselvesOrTheirTransactionAreNot() {
         for (String sql : new String[] {"UPDATE t SET x = 1", "SET LOCAL statement_timeout = 5", "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
                 "SELECT 'SET search_path TO x'", "SELECT 1 -- SET role x", "SELECT pg_advisory_xact_lock(1)", "INSERT INTO temps VALUES (1)",
-                "SELECT $$LISTEN x$$", "SELECT \"set\" FROM t", "SELECT * FROM t WHERE note = 'temp'", "SELECT temp FROM readings",
+                "SELECT $$LISTEN x$$", "SELECT \"set\" FROM t", "DO $$BEGIN PERFORM 1; END$$", "SELECT start, begin FROM spans", "SELECT * FROM t WHERE note = 'temp'", "SELECT temp FROM readings",
                 "CREATE TEMP TABLE s ON COMMIT DROP AS SELECT a FROM t WITH NO DATA", "create local temporary table s (x int) on commit drop"}) {
             assertThat(SessionChanges.of(sql)).as(sql).isFalse();
         }
