@@ -162,19 +162,21 @@ class TransactionTest extends CovetPgTestSupport {
     }
 
     /**
-     * A pipelined BEGIN (a route transaction's own) has the first statement written right behind
-     * it, each with its own Sync: when the BEGIN fails anyway, the statement runs on its own. That
-     * cannot be undone, so it must be said, never reported as the BEGIN's plain failure or as a
-     * success; a statement that failed too reports the BEGIN's error. The BEGIN here is made to
-     * fail (a route transaction's fails only with its connection).
+     * A pipelined BEGIN (a route transaction's own) has the statement written right behind it, each
+     * with its own Sync: when the BEGIN fails anyway, the statement runs on its own. That cannot be
+     * undone, so it must be said, never reported as the BEGIN's plain failure or as a success; a
+     * statement that failed too reports the BEGIN's error. The BEGIN here is made to fail (a route
+     * transaction's fails only with its connection), after a sleep, so that the statement is surely
+     * written before its answer.
      */
     @Test
     void aStatementBehindAPipelinedBeginThatFailedSaysItRanOnItsOwn() throws Exception {
         CamelContext context = startContext(c -> c.setMaxPoolSize(1));
         dev.covet.pg.client.PgClient client = covetpg(context).client();
         dev.covet.pg.client.StatementOptions options = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, null, null);
+        String failingBegin = "SELECT pg_sleep(0.5); SELECT 1/0";
 
-        dev.covet.pg.client.PgSession ranOnItsOwn = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", true, 10_000);
+        dev.covet.pg.client.PgSession ranOnItsOwn = client.openTransaction(failingBegin, true, 10_000);
         Throwable committed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
                 + " (id, note) VALUES (1, 'on its own')", List.of(), options, ranOnItsOwn).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS));
@@ -183,18 +185,18 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(committed.getCause()).isInstanceOf(CovetPgException.class)
                 .hasMessageContaining("ran on its own, outside any transaction, and succeeded").hasMessageContaining("starting a transaction")
                 .hasMessageNotContaining("on its own'"); // no row value
-        assertThat(((CovetPgException) committed.getCause()).getSqlState()).isEqualTo("42601");
+        assertThat(((CovetPgException) committed.getCause()).getSqlState()).isEqualTo("22012");
         assertThat(commit).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction");
         assertThat(rows()).as("what it wrote did commit, as the failure says").isEqualTo(1);
 
-        dev.covet.pg.client.PgSession bothFailed = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", true, 10_000);
+        dev.covet.pg.client.PgSession bothFailed = client.openTransaction(failingBegin, true, 10_000);
         Throwable duplicate = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
                 + " (id, note) VALUES (1, 'again')", List.of(), options, bothFailed).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS));
         bothFailed.close();
         assertThat(duplicate.getCause()).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction")
                 .hasMessageNotContaining("ran on its own");
-        assertThat(((CovetPgException) duplicate.getCause()).getSqlState()).as("the BEGIN's error, not the statement's 23505").isEqualTo("42601");
+        assertThat(((CovetPgException) duplicate.getCause()).getSqlState()).as("the BEGIN's error, not the statement's 23505").isEqualTo("22012");
 
         // the one connection was dropped, not lent again; the next transaction gets a new one and works
         dev.covet.pg.client.PgSession next = client.openTransaction("BEGIN", true, 10_000);
@@ -203,6 +205,72 @@ class TransactionTest extends CovetPgTestSupport {
         next.commit();
         next.close();
         assertThat(db.queryValue("SELECT note FROM " + ledger)).isEqualTo("next");
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    /** After a pipelined BEGIN is known to have failed, nothing more is sent (it would run on its own). */
+    @Test
+    void nothingIsSentAfterAPipelinedBeginFailed() throws Exception {
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        dev.covet.pg.client.PgClient client = covetpg(context).client();
+        dev.covet.pg.client.StatementOptions options = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, null, null);
+        dev.covet.pg.client.PgSession session = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", true, 10_000);
+        Thread.sleep(500); // the BEGIN's answer has come; the steps before the first covetpg one took that long
+        Throwable failed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
+                + " (id, note) VALUES (1, 'late')", List.of(), options, session).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        session.close();
+        assertThat(failed.getCause()).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction")
+                .hasMessageNotContaining("ran on its own");
+        assertThat(((CovetPgException) failed.getCause()).getSqlState()).isEqualTo("42601");
+        assertThat(rows()).isZero();
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    /**
+     * A statement whose commandTimeout runs out behind a pipelined BEGIN that then fails ran on its
+     * own: a plain timeout would say the transaction rolls it back. Whether the late cancel stopped
+     * it or not, the failure must tell the truth about the row.
+     */
+    @Test
+    void aTimeoutBehindAPipelinedBeginThatFailedTellsWhetherTheStatementCommitted() throws Exception {
+        CamelContext context = startContext(c -> c.setMaxPoolSize(1));
+        dev.covet.pg.client.PgClient client = covetpg(context).client();
+        dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 300L, null);
+        dev.covet.pg.client.PgSession session = client.openTransaction("SELECT pg_sleep(1); SELECT 1/0", true, 10_000);
+        Throwable failed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
+                + " (id, note) VALUES (1, 'on its own')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture()
+                .get(20, TimeUnit.SECONDS));
+        session.close();
+        assertThat(failed.getCause()).isInstanceOf(CovetPgException.class)
+                .isNotInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
+        if (rows() == 1) {
+            assertThat(failed.getCause()).hasMessageContaining("ran on its own, outside any transaction, and succeeded");
+        } else {
+            assertThat(((CovetPgException) failed.getCause()).getSqlState()).as("the BEGIN's error").isEqualTo("22012");
+        }
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    /**
+     * A BEGIN run as a plain statement leaves its connection inside a transaction: given back to
+     * the pool like that, the next borrower's statements would run in it, and a route transaction's
+     * BEGIN with an isolation level would fail. Such a connection is closed instead.
+     */
+    @Test
+    void aConnectionLeftInsideATransactionIsNotLentAgain() throws Exception {
+        CamelContext context = start(1, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:show").transacted("readOnlyTx").to("covetpg:query?outputType=SelectValue&sql=SHOW transaction_isolation");
+            }
+        });
+        var template = context.createProducerTemplate();
+        template.requestBody("covetpg:query?sql=BEGIN", (Object) null);
+        template.requestBody("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'autocommit')", (Object) null);
+        assertThat(rows()).as("committed on its own, not inside the earlier BEGIN's transaction").isEqualTo(1);
+        template.requestBody("covetpg:query?sql=START TRANSACTION", (Object) null);
+        assertThat(template.requestBody("direct:show", (Object) null)).isEqualTo("serializable");
         assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
     }
 

@@ -146,6 +146,13 @@ public final class PgClient {
             }
             String limit = "The operation did not finish within commandTimeout=" + commandTimeout + "ms while " + describe(sql, options)
                     + " (pool: " + statistics() + ")";
+            if (state == Lease.InFlight.RUNNING && session != null && session.beginPending()) {
+                // Written behind a BEGIN still unanswered: its cancel waits for that answer. Should the
+                // BEGIN fail, the statement ran on its own, and only its own answer (see PgSession.send)
+                // can say whether it committed; else it is the transaction's, which its failure rolls back.
+                session.ready().onSuccess(begun -> result.tryFail(new CovetPgTimeoutException(limit, null, null)));
+                return;
+            }
             if (state == Lease.InFlight.RUNNING && session == null) {
                 // sent and cancelled, but it may have committed before the cancel arrived
                 result.tryFail(new CovetPgUnknownOutcomeException(limit + "; the statement had been sent and was cancelled, so it may or"
@@ -174,12 +181,12 @@ public final class PgClient {
             // before the BEGIN (nor, unless the BEGIN is pipelined, before its answer), nor once the
             // statement's time ran out meanwhile: the exchange has failed, its ROLLBACK is queued
             // behind the BEGIN, and a statement sent after it would commit on its own.
-            session.sendable().compose(lease -> {
+            session.send(lease -> {
                 if (result.future().isComplete()) {
                     return Future.<QueryResult>failedFuture("not sent: the operation ended");
                 }
                 held.set(lease);
-                return session.afterBegin(statement.apply(lease));
+                return statement.apply(lease);
             }).onComplete(ar -> {
                 if (ar.succeeded()) {
                     result.tryComplete(ar.result());

@@ -32,8 +32,8 @@ public final class PgSession implements AutoCloseable {
      * run on the connection, or it would run outside the transaction.
      */
     private final Future<Lease> ready;
-    /** When the client's statements may be written to the connection: {@link #ready}, or once a pipelined BEGIN is written. */
-    private final Future<Lease> sendable;
+    /** Whether the client's statements may be written behind the BEGIN before its answer (see {@link #send}). */
+    private final boolean pipelined;
     private final long commandTimeout;
     private boolean inTransaction;
     /** What sets statement_timeout back after {@link #limitStatements}, or null. */
@@ -46,7 +46,7 @@ public final class PgSession implements AutoCloseable {
         this.client = client;
         this.lent = Future.succeededFuture(lease);
         this.ready = lent;
-        this.sendable = lent;
+        this.pipelined = false;
         this.commandTimeout = commandTimeout;
     }
 
@@ -62,17 +62,18 @@ public final class PgSession implements AutoCloseable {
         this.inTransaction = true;
         Promise<Lease> begun = Promise.promise();
         this.ready = begun.future();
-        this.sendable = pipelined ? lent : ready;
+        this.pipelined = pipelined;
         lent.onComplete(ar -> {
             if (ar.failed()) {
                 begun.fail(ar.cause());
                 return;
             }
             Lease lease = ar.result();
+            // A cancel that reached the BEGIN would let a statement behind it run on its own: the
+            // connection's cancels (a commandTimeout's, an abandon's) wait for the BEGIN's answer,
+            // from before the BEGIN leaves.
+            lease.cancelAfter(ready);
             Future<RowSet<Row>> answer = lease.connection().query(begin).execute();
-            // A cancel that reached the BEGIN would let the statement behind it run on its own:
-            // the connection's cancels (a commandTimeout's) wait for the BEGIN's answer.
-            lease.cancelAfter(answer);
             answer.onComplete(began -> {
                 if (began.succeeded()) {
                     begun.complete(lease);
@@ -89,25 +90,32 @@ public final class PgSession implements AutoCloseable {
     }
 
     /**
-     * The connection once the client's statements may be written to it: as {@link #ready()}, or,
-     * for a pipelined BEGIN (one that fails only with its connection), as soon as the BEGIN is
-     * written: the statement then travels with it and saves a round trip. Such a statement must
-     * be passed through {@link #afterBegin}, which holds its answer to the BEGIN's.
+     * Runs one of the client's statements on the connection: once the BEGIN succeeded, or, for a
+     * pipelined BEGIN (one that fails only with its connection), written right behind the BEGIN
+     * while its answer is on the way, which saves a round trip. A BEGIN known to have failed lets
+     * nothing be sent. Completes on an event loop.
+     *
+     * <p>Nothing stops a statement written behind a BEGIN that then failed from running on its own
+     * (each has its own Sync): its answer is held to the BEGIN's, and when it succeeded the failure
+     * says that it ran outside any transaction; the connection is then not lent again.
      */
-    Future<Lease> sendable() {
-        return sendable;
+    <T> Future<T> send(java.util.function.Function<Lease, Future<T>> statement) {
+        return (pipelined && !ready.isComplete() ? lent : ready).compose(lease -> {
+            if (ready.failed()) {
+                return Future.failedFuture(ready.cause());
+            }
+            Future<T> sent = statement.apply(lease);
+            return ready.succeeded() ? sent : afterBegin(sent);
+        });
     }
 
-    /**
-     * The answer of a statement written behind the BEGIN ({@link #sendable()}), once the BEGIN's
-     * came: the statement's when the BEGIN succeeded, else the BEGIN's failure. Nothing stops a
-     * statement whose BEGIN failed from running on its own (each has its own Sync); when it did,
-     * the failure says so, and the connection is not lent again.
-     */
-    <T> Future<T> afterBegin(Future<T> statement) {
-        if (ready.succeeded()) {
-            return statement;
-        }
+    /** Whether a statement may have been written behind a BEGIN whose answer has not come yet. */
+    boolean beginPending() {
+        return pipelined && !ready.isComplete();
+    }
+
+    /** {@code statement}'s answer once the BEGIN's came (see {@link #send}). */
+    private <T> Future<T> afterBegin(Future<T> statement) {
         return Future.join(ready, statement).transform(ar -> {
             if (ready.succeeded()) {
                 return statement;
