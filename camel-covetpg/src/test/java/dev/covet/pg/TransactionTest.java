@@ -253,6 +253,38 @@ class TransactionTest extends CovetPgTestSupport {
     }
 
     /**
+     * A COMMIT run as a step of a route transaction would end it there: the steps after it would
+     * run in autocommit, and the exchange's rollback would undo none of them while reporting that
+     * it rolled back. It is refused, naming why; a savepoint's ROLLBACK TO is not.
+     */
+    @Test
+    void aStatementThatEndsTheRouteTransactionIsRefused() throws Exception {
+        CamelContext context = start(2, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:commitsEarly").transacted("covetpgTx")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'before')")
+                        .to("covetpg:query?sql=/* done */ COMMIT")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (2, 'after')");
+                from("direct:savepoint").transacted("covetpgTx")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'kept')")
+                        .to("covetpg:query?sql=SAVEPOINT s")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (2, 'undone')")
+                        .to("covetpg:query?sql=ROLLBACK TO SAVEPOINT s");
+            }
+        });
+        Exchange refused = context.createProducerTemplate().send("direct:commitsEarly", e -> { });
+        assertThat(refused.getException()).isInstanceOf(CovetPgException.class)
+                .hasMessageContaining("cannot run inside a covetpg transaction");
+        assertThat(rows()).as("the exchange failed, and its transaction rolled back whole").isZero();
+
+        Exchange partly = context.createProducerTemplate().send("direct:savepoint", e -> { });
+        assertThat(partly.getException()).isNull();
+        assertThat(db.queryValue("SELECT string_agg(note, ',') FROM " + ledger)).isEqualTo("kept");
+        assertThat(covetpg(context).getPoolStatistics().inUse()).isZero();
+    }
+
+    /**
      * A BEGIN run as a plain statement leaves its connection inside a transaction: given back to
      * the pool like that, the next borrower's statements would run in it, and a route transaction's
      * BEGIN with an isolation level would fail. Such a connection is closed instead.

@@ -125,6 +125,13 @@ public final class PgClient {
      */
     public Future<QueryResult> query(String sql, List<?> params, StatementOptions options, PgSession session) {
         // what needs no event loop is done here, on the caller's thread: one event loop serves every connection
+        if (session != null) {
+            try {
+                session.refuseTransactionEnd(sql);
+            } catch (CovetPgException refused) {
+                return Future.failedFuture(refused);
+            }
+        }
         BoundParameters bound = BoundParameters.of(params);
         boolean changesSession = SessionChanges.of(sql);
         if (io.vertx.core.Vertx.currentContext() == null) {

@@ -352,8 +352,23 @@ public final class PgSession implements AutoCloseable {
 
     /** A statement that changes the session beyond itself has the connection closed, not lent again, at the end. */
     private void watch(Lease lease, String sql) {
+        refuseTransactionEnd(sql);
         if (SessionChanges.of(sql)) {
             lease.drop();
+        }
+    }
+
+    /**
+     * Refuses a statement that would end the session's transaction (COMMIT, ROLLBACK...): the
+     * statements after it would run in autocommit, and the exchange's rollback would undo none of
+     * them while it reports that it rolled back.
+     */
+    void refuseTransactionEnd(String sql) {
+        if (inTransaction && SessionChanges.endsTransaction(sql)) {
+            throw new CovetPgException("A statement that ends the transaction (COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION) cannot"
+                    + " run inside a covetpg transaction: it ends when the exchange does (committed when it completes, rolled back when"
+                    + " it fails), and the statements after it would run outside it; to undo part of it, use SAVEPOINT and ROLLBACK TO"
+                    + " SAVEPOINT", null);
         }
     }
 

@@ -47,6 +47,53 @@ public final class SessionChanges {
         return changes;
     }
 
+    /**
+     * Whether a statement ends the transaction it runs in: COMMIT, END, ROLLBACK (not ROLLBACK TO
+     * a savepoint), ABORT, PREPARE TRANSACTION. Inside a route transaction the statements after
+     * it would run in autocommit, out of reach of the exchange's rollback.
+     */
+    public static boolean endsTransaction(String sql) {
+        List<String> words = firstWords(sql, 4);
+        if (words.isEmpty()) {
+            return false;
+        }
+        return switch (words.get(0)) {
+            case "commit", "end", "abort" -> true;
+            case "rollback" -> !words.contains("to");
+            case "prepare" -> words.size() > 1 && words.get(1).equals("transaction");
+            default -> false;
+        };
+    }
+
+    /** Up to {@code max} words of the statement, lower case, outside literals and comments. */
+    private static List<String> firstWords(String sql, int max) {
+        List<String> words = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n && words.size() < max) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = SqlLexer.skipQuoted(sql, i, c);
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                i = SqlLexer.skipLineComment(sql, i);
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                i = SqlLexer.skipBlockComment(sql, i);
+            } else if (Character.isLetter(c) || c == '_') {
+                int end = i + 1;
+                while (end < n && SqlLexer.isIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                words.add(sql.substring(i, end).toLowerCase(Locale.ROOT));
+                i = end;
+            } else if (c == ';' || !Character.isWhitespace(c)) {
+                break; // the statement's leading words end at the first other character
+            } else {
+                i++;
+            }
+        }
+        return words;
+    }
+
     private static boolean scan(String sql) {
         List<String> words = new ArrayList<>();
         int n = sql.length();

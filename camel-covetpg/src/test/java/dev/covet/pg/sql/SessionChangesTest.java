@@ -31,4 +31,17 @@ class SessionChangesTest {
             assertThat(SessionChanges.of(sql)).as(sql).isFalse();
         }
     }
+
+    @Test
+    void statementsThatEndATransactionAreSeen() {
+        for (String sql : new String[] {"COMMIT", "commit work", "END", "  /* done */ ROLLBACK", "rollback and chain", "ABORT",
+                "PREPARE TRANSACTION 'tx1'", "COMMIT PREPARED 'tx1'", "-- why\nCOMMIT;"}) {
+            assertThat(SessionChanges.endsTransaction(sql)).as(sql).isTrue();
+        }
+        for (String sql : new String[] {"ROLLBACK TO SAVEPOINT s", "rollback to s", "ROLLBACK WORK TO SAVEPOINT s",
+                "ROLLBACK TRANSACTION TO s", "SAVEPOINT s", "RELEASE SAVEPOINT s", "PREPARE p AS SELECT 1", "SELECT 'COMMIT'",
+                "/* COMMIT */ SELECT 1", "UPDATE t SET commit = 1", "BEGIN", "SET TRANSACTION READ ONLY", "", "(SELECT 1)"}) {
+            assertThat(SessionChanges.endsTransaction(sql)).as(sql).isFalse();
+        }
+    }
 }
