@@ -367,7 +367,7 @@ public final class PgClient {
      * first of the client's statements is written right behind the BEGIN, in the same round trip
      * (as pgjdbc sends them): only for a BEGIN that cannot fail but with its connection, such as
      * one of {@code BEGIN [ISOLATION LEVEL ...] [READ ONLY]} on a primary, since a statement behind
-     * a BEGIN that failed runs on its own (see {@link PgSession#afterBegin}).
+     * a BEGIN that failed runs on its own (see {@link PgSession#send}).
      */
     public PgSession openTransaction(String begin, boolean pipelined, long commandTimeout) {
         Promise<Lease> lent = Promise.promise();

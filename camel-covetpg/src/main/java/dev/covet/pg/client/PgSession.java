@@ -19,7 +19,7 @@ import java.util.List;
  * PgClient#openTransaction}): what needs the connection waits for it and for its BEGIN, on the
  * event loop for the client's statements, on the caller's thread for the calls here. A BEGIN that
  * can fail only with its connection may instead have the client's statements written right
- * behind it (see {@link #sendable()}).
+ * behind it (see {@link #send}).
  */
 public final class PgSession implements AutoCloseable {
 
@@ -53,7 +53,7 @@ public final class PgSession implements AutoCloseable {
     /**
      * A route transaction on a connection still on its way: {@code begin} is sent on the event loop
      * the moment it arrives, and the session's first command follows it there: once its answer
-     * came, or, when {@code pipelined}, right behind it (see {@link #sendable()}).
+     * came, or, when {@code pipelined}, right behind it (see {@link #send}).
      */
     PgSession(PgClient client, Future<Lease> lent, String begin, boolean pipelined, long commandTimeout) {
         this.client = client;
@@ -124,10 +124,10 @@ public final class PgSession implements AutoCloseable {
             if (statement.failed()) {
                 return Future.failedFuture(ready.cause());
             }
-            CovetPgException began = (CovetPgException) ready.cause();
+            Throwable began = ready.cause();
             return Future.failedFuture(new CovetPgException("The BEGIN failed (" + began.getMessage() + "), and the statement sent"
                     + " behind it ran on its own, outside any transaction, and succeeded: what it wrote has committed",
-                    began, began.getSqlState(), null, null, null, null, null, null));
+                    began, began instanceof CovetPgException pg ? pg.getSqlState() : null, null, null, null, null, null, null));
         });
     }
 

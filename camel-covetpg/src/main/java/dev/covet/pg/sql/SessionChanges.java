@@ -53,7 +53,7 @@ public final class SessionChanges {
      * it would run in autocommit, out of reach of the exchange's rollback.
      */
     public static boolean endsTransaction(String sql) {
-        List<String> words = firstWords(sql, 4);
+        List<String> words = Words.of(sql, 4).list();
         if (words.isEmpty()) {
             return false;
         }
@@ -65,68 +65,55 @@ public final class SessionChanges {
         };
     }
 
-    /** Up to {@code max} words of the statement, lower case, outside literals and comments. */
-    private static List<String> firstWords(String sql, int max) {
-        List<String> words = new ArrayList<>();
-        int n = sql.length();
-        int i = 0;
-        while (i < n && words.size() < max) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = SqlLexer.skipQuoted(sql, i, c);
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                i = SqlLexer.skipLineComment(sql, i);
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                i = SqlLexer.skipBlockComment(sql, i);
-            } else if (Character.isLetter(c) || c == '_') {
-                int end = i + 1;
-                while (end < n && SqlLexer.isIdentifierPart(sql.charAt(end))) {
-                    end++;
+    /**
+     * The statement's words outside literals, comments and dollar quotes, lower case, up to
+     * {@code max} of them, and whether it calls one of {@link #FUNCTIONS}.
+     */
+    private record Words(List<String> list, boolean callsSessionFunction) {
+
+        static Words of(String sql, int max) {
+            List<String> words = new ArrayList<>();
+            int n = sql.length();
+            int i = 0;
+            while (i < n && words.size() < max) {
+                char c = sql.charAt(i);
+                if (c == '\'' || c == '"') {
+                    i = SqlLexer.skipQuoted(sql, i, c);
+                } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                    i = SqlLexer.skipLineComment(sql, i);
+                } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                    i = SqlLexer.skipBlockComment(sql, i);
+                } else if (c == '$' && (i == 0 || !SqlLexer.isIdentifierPart(sql.charAt(i - 1)))) {
+                    i = Math.max(i + 1, SqlLexer.skipDollarQuoted(sql, i));
+                } else if (Character.isLetter(c) || c == '_') {
+                    int end = i + 1;
+                    while (end < n && SqlLexer.isIdentifierPart(sql.charAt(end))) {
+                        end++;
+                    }
+                    String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
+                    int next = end;
+                    while (next < n && Character.isWhitespace(sql.charAt(next))) {
+                        next++;
+                    }
+                    if (FUNCTIONS.contains(word) && next < n && sql.charAt(next) == '(') {
+                        return new Words(words, true);
+                    }
+                    words.add(word);
+                    i = end;
+                } else {
+                    i++;
                 }
-                words.add(sql.substring(i, end).toLowerCase(Locale.ROOT));
-                i = end;
-            } else if (c == ';' || !Character.isWhitespace(c)) {
-                break; // the statement's leading words end at the first other character
-            } else {
-                i++;
             }
+            return new Words(words, false);
         }
-        return words;
     }
 
     private static boolean scan(String sql) {
-        List<String> words = new ArrayList<>();
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"') {
-                i = SqlLexer.skipQuoted(sql, i, c);
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                i = SqlLexer.skipLineComment(sql, i);
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                i = SqlLexer.skipBlockComment(sql, i);
-            } else if (c == '$' && (i == 0 || !SqlLexer.isIdentifierPart(sql.charAt(i - 1)))) {
-                i = Math.max(i + 1, SqlLexer.skipDollarQuoted(sql, i));
-            } else if (Character.isLetter(c) || c == '_') {
-                int end = i + 1;
-                while (end < n && SqlLexer.isIdentifierPart(sql.charAt(end))) {
-                    end++;
-                }
-                String word = sql.substring(i, end).toLowerCase(Locale.ROOT);
-                int next = end;
-                while (next < n && Character.isWhitespace(sql.charAt(next))) {
-                    next++;
-                }
-                if (FUNCTIONS.contains(word) && next < n && sql.charAt(next) == '(') {
-                    return true;
-                }
-                words.add(word);
-                i = end;
-            } else {
-                i++;
-            }
+        Words read = Words.of(sql, Integer.MAX_VALUE);
+        if (read.callsSessionFunction()) {
+            return true;
         }
+        List<String> words = read.list();
         if (words.isEmpty()) {
             return false;
         }
