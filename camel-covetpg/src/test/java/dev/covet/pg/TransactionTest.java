@@ -31,6 +31,16 @@ class TransactionTest extends CovetPgTestSupport {
         return (Long) db.queryValue("SELECT count(*) FROM " + ledger);
     }
 
+    /**
+     * What inserting row 1 with {@code note} through the client in {@code session} failed with
+     * (the async call's ExecutionException), or null when it succeeded.
+     */
+    private Throwable insertFailure(dev.covet.pg.client.PgClient client, dev.covet.pg.client.PgSession session,
+                                    dev.covet.pg.client.StatementOptions options, String note) {
+        return org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger + " (id, note) VALUES (1, '"
+                + note + "')", List.of(), options, session).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS));
+    }
+
     private CamelContext start(int poolSize, RouteBuilder routes) throws Exception {
         CamelContext context = newContext(c -> c.setMaxPoolSize(poolSize), routes);
         context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
@@ -149,8 +159,7 @@ class TransactionTest extends CovetPgTestSupport {
         dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 200L, null);
         // a BEGIN whose answer takes a second (two statements in one simple query)
         dev.covet.pg.client.PgSession session = client.openTransaction("BEGIN; SELECT pg_sleep(1)", false, 10_000);
-        Throwable timedOut = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
-                + " (id, note) VALUES (1, 'late')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        Throwable timedOut = insertFailure(client, session, shortLimit, "late");
         assertThat(timedOut).hasCauseInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
         session.rollbackAsync().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         session.close();
@@ -177,9 +186,7 @@ class TransactionTest extends CovetPgTestSupport {
         String failingBegin = "SELECT pg_sleep(0.5); SELECT 1/0";
 
         dev.covet.pg.client.PgSession ranOnItsOwn = client.openTransaction(failingBegin, true, 10_000);
-        Throwable committed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
-                + " (id, note) VALUES (1, 'on its own')", List.of(), options, ranOnItsOwn).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS));
+        Throwable committed = insertFailure(client, ranOnItsOwn, options, "on its own");
         Throwable commit = org.assertj.core.api.Assertions.catchThrowable(ranOnItsOwn::commit);
         ranOnItsOwn.close();
         assertThat(committed.getCause()).isInstanceOf(CovetPgException.class)
@@ -190,9 +197,7 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(rows()).as("what it wrote did commit, as the failure says").isEqualTo(1);
 
         dev.covet.pg.client.PgSession bothFailed = client.openTransaction(failingBegin, true, 10_000);
-        Throwable duplicate = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
-                + " (id, note) VALUES (1, 'again')", List.of(), options, bothFailed).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS));
+        Throwable duplicate = insertFailure(client, bothFailed, options, "again");
         bothFailed.close();
         assertThat(duplicate.getCause()).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction")
                 .hasMessageNotContaining("ran on its own");
@@ -216,9 +221,7 @@ class TransactionTest extends CovetPgTestSupport {
         dev.covet.pg.client.StatementOptions options = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, null, null);
         dev.covet.pg.client.PgSession session = client.openTransaction("BEGIN ISOLATION LEVEL NONSENSE", true, 10_000);
         Thread.sleep(500); // the BEGIN's answer has come; the steps before the first covetpg one took that long
-        Throwable failed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
-                + " (id, note) VALUES (1, 'late')", List.of(), options, session).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS));
+        Throwable failed = insertFailure(client, session, options, "late");
         session.close();
         assertThat(failed.getCause()).isInstanceOf(CovetPgException.class).hasMessageContaining("starting a transaction")
                 .hasMessageNotContaining("ran on its own");
@@ -238,9 +241,7 @@ class TransactionTest extends CovetPgTestSupport {
         dev.covet.pg.client.PgClient client = covetpg(context).client();
         dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 300L, null);
         dev.covet.pg.client.PgSession session = client.openTransaction("SELECT pg_sleep(1); SELECT 1/0", true, 10_000);
-        Throwable failed = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
-                + " (id, note) VALUES (1, 'on its own')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture()
-                .get(20, TimeUnit.SECONDS));
+        Throwable failed = insertFailure(client, session, shortLimit, "on its own");
         session.close();
         assertThat(failed.getCause()).isInstanceOf(CovetPgException.class)
                 .isNotInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
@@ -319,9 +320,7 @@ class TransactionTest extends CovetPgTestSupport {
         dev.covet.pg.client.PgClient client = covetpg(context).client();
         dev.covet.pg.client.StatementOptions shortLimit = dev.covet.pg.client.StatementOptions.resolve(client.settings(), "test", null, 300L, null);
         dev.covet.pg.client.PgSession session = client.openTransaction("SELECT pg_sleep(1); BEGIN", true, 10_000);
-        Throwable timedOut = org.assertj.core.api.Assertions.catchThrowable(() -> client.query("INSERT INTO " + ledger
-                + " (id, note) VALUES (1, 'rolled back')", List.of(), shortLimit, session).toCompletionStage().toCompletableFuture()
-                .get(10, TimeUnit.SECONDS));
+        Throwable timedOut = insertFailure(client, session, shortLimit, "rolled back");
         assertThat(timedOut).hasCauseInstanceOf(dev.covet.pg.client.CovetPgTimeoutException.class);
         session.rollbackAsync().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         session.close();
