@@ -264,4 +264,29 @@ class TimeLimitsTest extends CovetPgTestSupport {
         await(() -> covetpg(context).getPoolStatistics().inUse() == 0, "the transaction's connection given back");
         assertThat(send(context, "covetpg:query?outputType=SelectValue&sql=SELECT count(*) FROM " + t, null).getMessage().getBody()).isEqualTo(1L);
     }
+
+    /**
+     * An endpoint's queryTimeout inside a route transaction is SET LOCAL for its statements and set
+     * back after them, also when an earlier step changed the session (the connection is then closed
+     * at the end): the transaction's later statements must not inherit the limit (found by review).
+     */
+    @Test
+    void anEndpointLimitIsSetBackInsideATransactionWhoseConnectionWillBeClosed() throws Exception {
+        String t = table("limited");
+        db.execute("CREATE TABLE " + t + " (id int)");
+        CamelContext context = newContext(c -> c.setMaxPoolSize(1), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:tx").transacted("covetpgTx")
+                        .to("covetpg:query?sql=SET search_path TO public")
+                        .to("covetpg:batch?queryTimeout=123&sql=INSERT INTO " + t + " VALUES ($1)")
+                        .to("covetpg:query?outputType=SelectValue&sql=SHOW statement_timeout");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new dev.covet.pg.tx.CovetPgTransactionPolicy());
+        context.start();
+        Object after = context.createProducerTemplate().requestBody("direct:tx", List.of(List.of(1), List.of(2)));
+        assertThat(after).isEqualTo("0");
+        assertThat(db.queryValue("SELECT count(*) FROM " + t)).isEqualTo(2L);
+    }
 }

@@ -267,6 +267,10 @@ class TransactionTest extends CovetPgTestSupport {
                         .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'before')")
                         .to("covetpg:query?sql=/* done */ COMMIT")
                         .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (2, 'after')");
+                from("direct:commitsAsStream").transacted("covetpgTx")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'before')")
+                        .to("covetpg:query?outputType=StreamList&sql=COMMIT")
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (2, 'after')");
                 from("direct:savepoint").transacted("covetpgTx")
                         .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'kept')")
                         .to("covetpg:query?sql=SAVEPOINT s")
@@ -278,6 +282,10 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(refused.getException()).isInstanceOf(CovetPgException.class)
                 .hasMessageContaining("cannot run inside a covetpg transaction");
         assertThat(rows()).as("the exchange failed, and its transaction rolled back whole").isZero();
+        Exchange asStream = context.createProducerTemplate().send("direct:commitsAsStream", e -> { });
+        assertThat(asStream.getException()).as("a cursor's statement too").isInstanceOf(CovetPgException.class)
+                .hasMessageContaining("cannot run inside a covetpg transaction");
+        assertThat(rows()).isZero();
 
         Exchange partly = context.createProducerTemplate().send("direct:savepoint", e -> { });
         assertThat(partly.getException()).isNull();

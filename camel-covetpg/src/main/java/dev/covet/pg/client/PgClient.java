@@ -249,6 +249,11 @@ public final class PgClient {
         long commandTimeout = options.commandTimeout();
         String ownLimit = options.ownQueryTimeout().isPresent() ? "SET LOCAL statement_timeout = " + options.ownQueryTimeout().getAsLong() : null;
         if (session != null) {
+            try {
+                session.refuseTransactionEnd(sql);
+            } catch (CovetPgException refused) {
+                return Future.failedFuture(refused);
+            }
             Future<RowCursor> opened = session.ready().compose(lease -> {
                         SqlConnection connection = lease.connection();
                         if (ownLimit != null) {

@@ -165,6 +165,7 @@ public final class PgSession implements AutoCloseable {
      * transaction. {@code ahead} chunks are read beyond the one being handled.
      */
     public ChunkCursor openCursor(String sql, List<?> params, int chunkSize, int ahead) {
+        refuseTransactionEnd(sql);
         io.vertx.sqlclient.PreparedStatement ps = await(lease().connection().prepare(sql), describe(sql));
         return new ChunkCursor(this, ps, ps.cursor(BoundParameters.of(params)), chunkSize, ahead);
     }
@@ -194,7 +195,9 @@ public final class PgSession implements AutoCloseable {
             return; // nothing was set, so the connection is at hand (the limit waited for it)
         }
         Lease lease = lease();
-        if (lease.dropsOnRelease()) {
+        if (lease.dropsOnRelease() && !inTransaction) {
+            // closed when given back, its session with it; inside a transaction the SET LOCAL would
+            // stay on for the transaction's later statements, so it is set back whatever comes after
             return;
         }
         try {

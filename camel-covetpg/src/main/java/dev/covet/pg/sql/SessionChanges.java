@@ -60,7 +60,8 @@ public final class SessionChanges {
         return switch (words.get(0)) {
             case "commit", "end", "abort" -> true;
             case "rollback" -> !words.contains("to");
-            case "prepare" -> words.size() > 1 && words.get(1).equals("transaction");
+            // PREPARE TRANSACTION 'id' (the literal is no word), not PREPARE transaction AS ... (a statement named so)
+            case "prepare" -> words.size() == 2 && words.get(1).equals("transaction");
             default -> false;
         };
     }

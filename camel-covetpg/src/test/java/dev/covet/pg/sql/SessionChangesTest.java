@@ -40,7 +40,7 @@ class SessionChangesTest {
         }
         for (String sql : new String[] {"ROLLBACK TO SAVEPOINT s", "rollback to s", "ROLLBACK WORK TO SAVEPOINT s",
                 "ROLLBACK TRANSACTION TO s", "SAVEPOINT s", "RELEASE SAVEPOINT s", "PREPARE p AS SELECT 1", "SELECT 'COMMIT'",
-                "/* COMMIT */ SELECT 1", "UPDATE t SET commit = 1", "BEGIN", "SET TRANSACTION READ ONLY", "", "(SELECT 1)"}) {
+                "/* COMMIT */ SELECT 1", "UPDATE t SET commit = 1", "PREPARE transaction AS SELECT 1", "BEGIN", "SET TRANSACTION READ ONLY", "", "(SELECT 1)"}) {
             assertThat(SessionChanges.endsTransaction(sql)).as(sql).isFalse();
         }
     }
