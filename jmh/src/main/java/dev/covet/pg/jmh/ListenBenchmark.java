@@ -27,8 +27,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -57,7 +55,7 @@ import org.postgresql.PGNotification;
 @Warmup(iterations = 1, time = 3)
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
-public class ListenBenchmark {
+public class ListenBenchmark extends LatencyRecording {
 
     static final String CHANNEL = "covetpg_listen_bench";
 
@@ -76,7 +74,6 @@ public class ListenBenchmark {
     private Vertx vertx;
     private PgConnection vertxListener;
 
-    private final Latencies latencies = new Latencies();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
@@ -149,17 +146,6 @@ public class ListenBenchmark {
             throw new IllegalStateException(contender + ": sent notification " + payload + ", received " + got);
         }
         return got;
-    }
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
-        boolean measuring = params.getType() == IterationType.MEASUREMENT;
-        latencies.recording(measuring);
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnd() {
-        latencies.recording(false);
     }
 
     private String timed() throws Exception {

@@ -39,8 +39,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * Per-query workloads through covetpg and its two peers, side by side in one run against the same
@@ -83,7 +81,7 @@ import org.openjdk.jmh.runner.IterationType;
 @Warmup(iterations = 1, time = 3)
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
-public class QueryBenchmark {
+public class QueryBenchmark extends LatencyRecording {
 
     /** Requests per benchmark invocation. */
     static final int OPS = 64;
@@ -119,7 +117,6 @@ public class QueryBenchmark {
     private io.vertx.sqlclient.SqlClient rawPool;
 
     private Driver driver;
-    private final Latencies latencies = new Latencies();
 
     /** The statements of one workload, in each client's parameter syntax. */
     enum Workload {
@@ -229,17 +226,6 @@ public class QueryBenchmark {
         System.out.println();
         System.out.println("# server: " + db + ", " + db.queryValue("SELECT version()")
                 + "; contender " + contender + ", workload " + workload + ", concurrency " + concurrency + ", pool " + poolSize);
-    }
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
-        boolean measuring = params.getType() == IterationType.MEASUREMENT;
-        latencies.recording(measuring);
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnd() {
-        latencies.recording(false);
     }
 
     @TearDown(Level.Trial)

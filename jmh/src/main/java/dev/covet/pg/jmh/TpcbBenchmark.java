@@ -34,8 +34,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -62,7 +60,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 5)
 @Fork(1)
-public class TpcbBenchmark {
+public class TpcbBenchmark extends LatencyRecording {
 
     static final int OPS = 16;
     static final String UPDATE_ACCOUNT = "UPDATE pgbench_accounts SET abalance = abalance + :#delta WHERE aid = :#aid";
@@ -97,7 +95,6 @@ public class TpcbBenchmark {
     private long deltasBefore;
 
     private Load load;
-    private final Latencies latencies = new Latencies();
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
@@ -178,17 +175,6 @@ public class TpcbBenchmark {
                 + " + (SELECT coalesce(sum(tbalance), 0) FROM pgbench_tellers) + (SELECT coalesce(sum(bbalance), 0) FROM pgbench_branches)"
                 + " - 3 * (SELECT coalesce(sum(delta), 0) FROM pgbench_history)");
         return ((Number) v).longValue();
-    }
-
-    @Setup(Level.Iteration)
-    public void iteration(IterationParams params) {
-        boolean measuring = params.getType() == IterationType.MEASUREMENT;
-        latencies.recording(measuring);
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnd() {
-        latencies.recording(false);
     }
 
     @TearDown(Level.Trial)
