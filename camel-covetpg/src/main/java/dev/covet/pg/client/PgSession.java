@@ -100,7 +100,7 @@ public final class PgSession implements AutoCloseable {
      * says that it ran outside any transaction; the connection is then not lent again.
      */
     <T> Future<T> send(java.util.function.Function<Lease, Future<T>> statement) {
-        return (pipelined && !ready.isComplete() ? lent : ready).compose(lease -> {
+        return (beginPending() ? lent : ready).compose(lease -> {
             if (ready.failed()) {
                 return Future.failedFuture(ready.cause());
             }
