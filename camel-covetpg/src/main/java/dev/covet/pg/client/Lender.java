@@ -3,6 +3,7 @@ package dev.covet.pg.client;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -60,16 +61,18 @@ final class Lender {
         waiting.incrementAndGet();
         long asked = System.nanoTime();
         Promise<Lease> result = Promise.promise();
-        long timer = limit > 0 ? vertx.setTimer(limit, id -> {
-            if (result.tryFail(PgErrors.poolExhausted(node.settings, statistics()))) {
-                timeouts.incrementAndGet();
-            }
-        }) : -1;
         result.future().onComplete(ar -> {
             waiting.decrementAndGet();
             reports.acquired(ar.succeeded(), System.nanoTime() - asked);
         });
-        node.pool.getConnection().onComplete(ar -> {
+        Future<SqlConnection> lent = node.pool.getConnection();
+        // an idle connection comes at once, on this event loop: no timer to arm and cancel then
+        long timer = limit > 0 && !lent.isComplete() ? vertx.setTimer(limit, id -> {
+            if (result.tryFail(PgErrors.poolExhausted(node.settings, statistics()))) {
+                timeouts.incrementAndGet();
+            }
+        }) : -1;
+        lent.onComplete(ar -> {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
