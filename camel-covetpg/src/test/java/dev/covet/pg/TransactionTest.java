@@ -85,6 +85,50 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(rows()).isEqualTo(1);
     }
 
+    /**
+     * A transaction entered from a completion thread (here: after a covetpg step outside it, whose
+     * answer continues the route there) runs on a thread of its own: its steps wait for their
+     * answers, and holding one of the few completion threads for the whole transaction would hold
+     * up the answers of every other exchange. The steps after the block continue on a completion thread.
+     */
+    @Test
+    void aTransactionEnteredOnACompletionThreadDoesNotHoldItUp() throws Exception {
+        List<String> inside = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<String> after = new AtomicReference<>();
+        CamelContext context = newContext(c -> {
+            c.setMaxPoolSize(4);
+            c.setCompletionThreads(1);
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:first").to("covetpg:query?outputType=SelectValue&sql=SELECT 1").to("direct:tx")
+                        .process(e -> after.set(Thread.currentThread().getName()));
+                from("direct:tx").transacted("covetpgTx")
+                        .process(e -> inside.add(Thread.currentThread().getName()))
+                        .to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) SELECT 1, 'slow' FROM pg_sleep(2)")
+                        .process(e -> inside.add(Thread.currentThread().getName()));
+                from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 7");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        CompletableFuture<Exchange> tx = template(context).asyncSend("direct:first", e -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO " + ledger
+                + "%' AND state = 'active'")).intValue() == 0) {
+            assertThat(System.nanoTime()).as("the transaction's statement started").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        Exchange quick = template(context).asyncSend("direct:q", e -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(quick.getMessage().getBody()).isEqualTo(7);
+        assertThat(tx).as("the transaction is still running when the other answer is routed").isNotDone();
+        assertThat(tx.get(30, TimeUnit.SECONDS).getException()).isNull();
+        assertThat(rows()).isEqualTo(1);
+        assertThat(inside).hasSize(2).noneMatch(name -> name.contains("CovetPgCompletion"));
+        // the blocking threads are for waiting work: the steps after the block go back to a completion thread
+        assertThat(after.get()).contains("CovetPgCompletion");
+    }
+
     @Test
     void aCommitThatCouldNotBeSentSaysTheTransactionDidNotCommit() throws Exception {
         String app = table("lostbeforecommit");

@@ -64,11 +64,26 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             if (RouteTransaction.current(exchange, component) != null) {
                 return processor.process(exchange, callback); // nested: join the outer transaction
             }
-            if (Context.isOnEventLoopThread()) {
-                // starting a transaction waits for a connection: never on an event loop
-                component.runBlocking(() -> process(exchange, callback));
+            if (Context.isOnEventLoopThread() || component.onCompletionThread()) {
+                // A transaction's steps wait on the thread that runs it, for each answer: never on an
+                // event loop, and not on one of the few completion threads, whose other exchanges'
+                // answers would queue behind the whole transaction. The steps after the block continue
+                // on a completion thread, as they would have: the blocking threads are for waiting work.
+                AsyncCallback back = doneSync -> {
+                    if (component.onCompletionThread()) {
+                        callback.done(false);
+                    } else {
+                        component.runOnCompletionThread(() -> callback.done(false));
+                    }
+                };
+                component.runBlocking(() -> start(exchange, back));
                 return false;
             }
+            return start(exchange, callback);
+        }
+
+        /** Starts the transaction and runs the wrapped steps in it, on this thread. */
+        private boolean start(Exchange exchange, AsyncCallback callback) {
             PgSession session;
             try {
                 // waits for nothing: the connection and its BEGIN come while this thread runs the first
@@ -84,15 +99,15 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             RouteTransaction.bind(exchange, component, session);
             exchange.getExchangeExtension().setTransacted(true);
             Thread starter = Thread.currentThread();
-            boolean starterWaits = !component.onCompletionThread();
+            // false only while the component stops: its threads then refuse work, which runs where it was handed over
+            boolean starterWaits = !Context.isOnEventLoopThread() && !component.onCompletionThread();
             boolean sync = processor.process(exchange, doneSync -> {
                 if (doneSync || (Thread.currentThread() == starter && starterWaits)) {
-                    // On the thread that started the transaction, which its caller lets wait: Camel runs a
-                    // transacted exchange's steps on it, and may report the end as asynchronous even so (the
-                    // end then comes from the thread's reactive queue, after process returned). Ending here
-                    // spares the COMMIT's answer a hand-off to a completion thread and back. (Not when that
-                    // thread is a completion thread: other exchanges' answers queue for it. The end is
-                    // bounded by commandTimeout, and never fails: failures land on the exchange.)
+                    // On the thread that started the transaction (not a completion thread, see above):
+                    // Camel runs a transacted exchange's steps on it, and may report the end as asynchronous
+                    // even so (the end then comes from the thread's reactive queue, after process returned).
+                    // Ending here spares the COMMIT's answer a hand-off to a completion thread and back. (The
+                    // end is bounded by commandTimeout, and never fails: failures land on the exchange.)
                     end(exchange, session).toCompletionStage().toCompletableFuture().join();
                     callback.done(doneSync);
                     return;
