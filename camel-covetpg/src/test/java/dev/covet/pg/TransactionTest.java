@@ -129,6 +129,46 @@ class TransactionTest extends CovetPgTestSupport {
         assertThat(after.get()).contains("CovetPgCompletion");
     }
 
+    /**
+     * After the block the exchange is no longer transacted (found by review): a covetpg step after it
+     * ran as a transacted one, waiting for its answer on the completion thread it continued on, and
+     * the answers of every other exchange queued behind it.
+     */
+    @Test
+    void aStepAfterTheTransactionIsNotTransactedAnyMore() throws Exception {
+        AtomicReference<Boolean> transactedAfter = new AtomicReference<>();
+        CamelContext context = newContext(c -> {
+            c.setMaxPoolSize(4);
+            c.setCompletionThreads(1);
+        }, new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:first").to("covetpg:query?outputType=SelectValue&sql=SELECT 1").to("direct:tx")
+                        .process(e -> transactedAfter.set(e.isTransacted()))
+                        .to("covetpg:query?outputType=SelectValue&sql=SELECT 42 FROM pg_sleep(2)");
+                from("direct:tx").transacted("covetpgTx").to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'x')");
+                from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 7");
+            }
+        });
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        CompletableFuture<Exchange> first = template(context).asyncSend("direct:first", e -> { });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT 42 FROM pg_sleep%'"
+                + " AND state = 'active'")).intValue() == 0) {
+            assertThat(System.nanoTime()).as("the step after the block started").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        Exchange quick = template(context).asyncSend("direct:q", e -> { }).get(10, TimeUnit.SECONDS);
+        assertThat(quick.getMessage().getBody()).isEqualTo(7);
+        assertThat(first).as("the step after the block is still running when the other answer is routed").isNotDone();
+        Exchange done = first.get(30, TimeUnit.SECONDS);
+        assertThat(done.getException()).isNull();
+        assertThat(done.getMessage().getBody()).isEqualTo(42);
+        assertThat(transactedAfter.get()).isFalse();
+        assertThat(rows()).isEqualTo(1);
+    }
+
     @Test
     void aCommitThatCouldNotBeSentSaysTheTransactionDidNotCommit() throws Exception {
         String app = table("lostbeforecommit");

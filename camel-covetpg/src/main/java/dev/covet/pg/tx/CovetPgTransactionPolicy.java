@@ -97,6 +97,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
                 return true;
             }
             RouteTransaction.bind(exchange, component, session);
+            boolean wasTransacted = exchange.isTransacted(); // by another transaction manager, which keeps it
             exchange.getExchangeExtension().setTransacted(true);
             Thread starter = Thread.currentThread();
             // false only while the component stops: its threads then refuse work, which runs where it was handed over
@@ -108,14 +109,14 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
                     // even so (the end then comes from the thread's reactive queue, after process returned).
                     // Ending here spares the COMMIT's answer a hand-off to a completion thread and back. (The
                     // end is bounded by commandTimeout, and never fails: failures land on the exchange.)
-                    end(exchange, session).toCompletionStage().toCompletableFuture().join();
+                    end(exchange, session, wasTransacted).toCompletionStage().toCompletableFuture().join();
                     callback.done(doneSync);
                     return;
                 }
                 // On a completion thread: the COMMIT must not hold it for a round trip, since the
                 // answers of other exchanges queue for these few threads. Off an event loop first:
                 // closing what uses the transaction (a COPY, a cursor) may wait.
-                Runnable end = () -> end(exchange, session).onComplete(v -> component.runOnCompletionThread(() -> callback.done(false)));
+                Runnable end = () -> end(exchange, session, wasTransacted).onComplete(v -> component.runOnCompletionThread(() -> callback.done(false)));
                 if (Context.isOnEventLoopThread()) {
                     component.runBlocking(end);
                 } else {
@@ -126,8 +127,13 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
         }
 
         /** Commit or roll back without waiting, then give the connection back; the future never fails. */
-        private Future<Void> end(Exchange exchange, PgSession session) {
+        private Future<Void> end(Exchange exchange, PgSession session, boolean wasTransacted) {
             RouteTransaction.unbind(exchange, component);
+            if (!wasTransacted) {
+                // the steps after the block are not in a transaction: covetpg's then answer asynchronously
+                // again, instead of waiting for their answer on whatever thread continues the route
+                exchange.getExchangeExtension().setTransacted(false);
+            }
             boolean rollback = exchange.isFailed() || exchange.isRollbackOnly();
             Future<Void> ended;
             try {
