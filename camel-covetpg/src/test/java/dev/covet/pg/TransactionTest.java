@@ -52,6 +52,27 @@ class TransactionTest extends CovetPgTestSupport {
         return context;
     }
 
+    /** A started context whose answers all go through one completion thread, with covetpgTx bound. */
+    private CamelContext startWithOneCompletionThread(RouteBuilder routes) throws Exception {
+        CamelContext context = newContext(c -> {
+            c.setMaxPoolSize(4);
+            c.setCompletionThreads(1); // one thread: whatever waits on it holds up every other answer
+        }, routes);
+        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
+        context.start();
+        return context;
+    }
+
+    /** Waits until a statement whose text begins with {@code prefix} runs on the server. */
+    private void awaitRunning(String prefix, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE starts_with(query, '" + prefix.replace("'", "''")
+                + "') AND state = 'active' AND pid <> pg_backend_pid()")).intValue() == 0) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void aSlowCommitDoesNotHoldUpTheAnswersOfOtherExchanges() throws Exception {
         // a deferred trigger makes the COMMIT itself take 2 s
@@ -59,24 +80,15 @@ class TransactionTest extends CovetPgTestSupport {
         db.execute("CREATE FUNCTION " + slow + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$",
                 "CREATE CONSTRAINT TRIGGER " + slow + " AFTER INSERT ON " + ledger
                         + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " + slow + "()");
-        CamelContext context = newContext(c -> {
-            c.setMaxPoolSize(4);
-            c.setCompletionThreads(1); // one thread: a COMMIT waiting on it would block every other answer
-        }, new RouteBuilder() {
+        CamelContext context = startWithOneCompletionThread(new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:tx").transacted("covetpgTx").to("covetpg:query?sql=INSERT INTO " + ledger + " (id, note) VALUES (1, 'slow')");
                 from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 7");
             }
         });
-        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
-        context.start();
         CompletableFuture<Exchange> tx = template(context).asyncSend("direct:tx", e -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE query = 'COMMIT' AND state = 'active'")).intValue() == 0) {
-            assertThat(System.nanoTime()).as("the COMMIT started").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitRunning("COMMIT", "the COMMIT started");
         Exchange quick = template(context).asyncSend("direct:q", e -> { }).get(10, TimeUnit.SECONDS);
         assertThat(quick.getMessage().getBody()).isEqualTo(7);
         assertThat(tx).as("the transaction is still committing when the other answer is routed").isNotDone();
@@ -95,10 +107,7 @@ class TransactionTest extends CovetPgTestSupport {
     void aTransactionEnteredOnACompletionThreadDoesNotHoldItUp() throws Exception {
         List<String> inside = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicReference<String> after = new AtomicReference<>();
-        CamelContext context = newContext(c -> {
-            c.setMaxPoolSize(4);
-            c.setCompletionThreads(1);
-        }, new RouteBuilder() {
+        CamelContext context = startWithOneCompletionThread(new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:first").to("covetpg:query?outputType=SelectValue&sql=SELECT 1").to("direct:tx")
@@ -110,15 +119,8 @@ class TransactionTest extends CovetPgTestSupport {
                 from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 7");
             }
         });
-        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
-        context.start();
         CompletableFuture<Exchange> tx = template(context).asyncSend("direct:first", e -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO " + ledger
-                + "%' AND state = 'active'")).intValue() == 0) {
-            assertThat(System.nanoTime()).as("the transaction's statement started").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitRunning("INSERT INTO " + ledger, "the transaction's statement started");
         Exchange quick = template(context).asyncSend("direct:q", e -> { }).get(10, TimeUnit.SECONDS);
         assertThat(quick.getMessage().getBody()).isEqualTo(7);
         assertThat(tx).as("the transaction is still running when the other answer is routed").isNotDone();
@@ -137,10 +139,7 @@ class TransactionTest extends CovetPgTestSupport {
     @Test
     void aStepAfterTheTransactionIsNotTransactedAnyMore() throws Exception {
         AtomicReference<Boolean> transactedAfter = new AtomicReference<>();
-        CamelContext context = newContext(c -> {
-            c.setMaxPoolSize(4);
-            c.setCompletionThreads(1);
-        }, new RouteBuilder() {
+        CamelContext context = startWithOneCompletionThread(new RouteBuilder() {
             @Override
             public void configure() {
                 from("direct:first").to("covetpg:query?outputType=SelectValue&sql=SELECT 1").to("direct:tx")
@@ -150,15 +149,8 @@ class TransactionTest extends CovetPgTestSupport {
                 from("direct:q").to("covetpg:query?outputType=SelectValue&sql=SELECT 7");
             }
         });
-        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
-        context.start();
         CompletableFuture<Exchange> first = template(context).asyncSend("direct:first", e -> { });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (((Number) db.queryValue("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT 42 FROM pg_sleep%'"
-                + " AND state = 'active'")).intValue() == 0) {
-            assertThat(System.nanoTime()).as("the step after the block started").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        awaitRunning("SELECT 42 FROM pg_sleep", "the step after the block started");
         Exchange quick = template(context).asyncSend("direct:q", e -> { }).get(10, TimeUnit.SECONDS);
         assertThat(quick.getMessage().getBody()).isEqualTo(7);
         assertThat(first).as("the step after the block is still running when the other answer is routed").isNotDone();
