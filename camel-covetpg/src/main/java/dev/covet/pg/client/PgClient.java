@@ -125,12 +125,9 @@ public final class PgClient {
      */
     public Future<QueryResult> query(String sql, List<?> params, StatementOptions options, PgSession session) {
         // what needs no event loop is done here, on the caller's thread: one event loop serves every connection
-        if (session != null) {
-            try {
-                session.refuseTransactionEnd(sql);
-            } catch (CovetPgException refused) {
-                return Future.failedFuture(refused);
-            }
+        CovetPgException refused = session == null ? null : session.transactionEndRefusal(sql);
+        if (refused != null) {
+            return Future.failedFuture(refused);
         }
         BoundParameters bound = BoundParameters.of(params);
         boolean changesSession = SessionChanges.of(sql);
@@ -249,9 +246,8 @@ public final class PgClient {
         long commandTimeout = options.commandTimeout();
         String ownLimit = options.ownQueryTimeout().isPresent() ? "SET LOCAL statement_timeout = " + options.ownQueryTimeout().getAsLong() : null;
         if (session != null) {
-            try {
-                session.refuseTransactionEnd(sql);
-            } catch (CovetPgException refused) {
+            CovetPgException refused = session.transactionEndRefusal(sql);
+            if (refused != null) {
                 return Future.failedFuture(refused);
             }
             Future<RowCursor> opened = session.ready().compose(lease -> {

@@ -367,12 +367,21 @@ public final class PgSession implements AutoCloseable {
      * them while it reports that it rolled back.
      */
     void refuseTransactionEnd(String sql) {
-        if (inTransaction && SessionChanges.endsTransaction(sql)) {
-            throw new CovetPgException("A statement that ends the transaction (COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION) cannot"
-                    + " run inside a covetpg transaction: it ends when the exchange does (committed when it completes, rolled back when"
-                    + " it fails), and the statements after it would run outside it; to undo part of it, use SAVEPOINT and ROLLBACK TO"
-                    + " SAVEPOINT", null);
+        CovetPgException refused = transactionEndRefusal(sql);
+        if (refused != null) {
+            throw refused;
         }
+    }
+
+    /** What {@link #refuseTransactionEnd} throws for {@code sql}, or null: for the client's statements, which fail as futures. */
+    CovetPgException transactionEndRefusal(String sql) {
+        if (!inTransaction || !SessionChanges.endsTransaction(sql)) {
+            return null;
+        }
+        return new CovetPgException("A statement that ends the transaction (COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION) cannot"
+                + " run inside a covetpg transaction: it ends when the exchange does (committed when it completes, rolled back when"
+                + " it fails), and the statements after it would run outside it; to undo part of it, use SAVEPOINT and ROLLBACK TO"
+                + " SAVEPOINT", null);
     }
 
     public QueryResult query(String sql, List<?> params) {

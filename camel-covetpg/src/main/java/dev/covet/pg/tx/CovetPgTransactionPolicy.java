@@ -64,7 +64,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             if (RouteTransaction.current(exchange, component) != null) {
                 return processor.process(exchange, callback); // nested: join the outer transaction
             }
-            if (Context.isOnEventLoopThread() || component.onCompletionThread()) {
+            if (mayNotWaitHere()) {
                 // A transaction's steps wait on the thread that runs it, for each answer: never on an
                 // event loop, and not on one of the few completion threads, whose other exchanges'
                 // answers would queue behind the whole transaction. The steps after the block continue
@@ -101,7 +101,7 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
             exchange.getExchangeExtension().setTransacted(true);
             Thread starter = Thread.currentThread();
             // false only while the component stops: its threads then refuse work, which runs where it was handed over
-            boolean starterWaits = !Context.isOnEventLoopThread() && !component.onCompletionThread();
+            boolean starterWaits = !mayNotWaitHere();
             boolean sync = processor.process(exchange, doneSync -> {
                 if (doneSync || (Thread.currentThread() == starter && starterWaits)) {
                     // On the thread that started the transaction (not a completion thread, see above):
@@ -124,6 +124,11 @@ public class CovetPgTransactionPolicy implements TransactedPolicy {
                 }
             });
             return sync;
+        }
+
+        /** Whether this thread must not wait for the database: an event loop, or one of the few completion threads. */
+        private boolean mayNotWaitHere() {
+            return Context.isOnEventLoopThread() || component.onCompletionThread();
         }
 
         /** Commit or roll back without waiting, then give the connection back; the future never fails. */
