@@ -42,7 +42,12 @@ class TransactionTest extends CovetPgTestSupport {
     }
 
     private CamelContext start(int poolSize, RouteBuilder routes) throws Exception {
-        CamelContext context = newContext(c -> c.setMaxPoolSize(poolSize), routes);
+        return start(c -> c.setMaxPoolSize(poolSize), routes);
+    }
+
+    /** A started context with the transaction policies bound: covetpgTx, and readOnlyTx (SERIALIZABLE, READ ONLY). */
+    private CamelContext start(java.util.function.Consumer<CovetPgConfiguration> options, RouteBuilder routes) throws Exception {
+        CamelContext context = newContext(options, routes);
         context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
         CovetPgTransactionPolicy serializable = new CovetPgTransactionPolicy();
         serializable.setIsolationLevel(IsolationLevel.SERIALIZABLE);
@@ -54,13 +59,10 @@ class TransactionTest extends CovetPgTestSupport {
 
     /** A started context whose answers all go through one completion thread, with covetpgTx bound. */
     private CamelContext startWithOneCompletionThread(RouteBuilder routes) throws Exception {
-        CamelContext context = newContext(c -> {
+        return start(c -> {
             c.setMaxPoolSize(4);
             c.setCompletionThreads(1); // one thread: whatever waits on it holds up every other answer
         }, routes);
-        context.getRegistry().bind("covetpgTx", new CovetPgTransactionPolicy());
-        context.start();
-        return context;
     }
 
     /** Waits until a statement whose text begins with {@code prefix} runs on the server. */
