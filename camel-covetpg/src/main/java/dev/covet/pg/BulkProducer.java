@@ -56,7 +56,14 @@ abstract class BulkProducer extends DefaultAsyncProducer {
      * it failed in a way that cannot have let it take effect and its body can be read again.
      */
     private void runCatching(Exchange exchange) {
-        PgClient client = getEndpoint().getComponent().client();
+        PgClient client;
+        try {
+            CovetPgEndpoint.startIfDeferred(this);
+            client = getEndpoint().getComponent().client();
+        } catch (RuntimeException notRunning) {
+            exchange.setException(notRunning);
+            return;
+        }
         ResilienceSettings resilience = client.settings().resilience();
         for (int retry = 0; ; retry++) {
             try {

@@ -352,6 +352,19 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
      * How this endpoint's statements run, resolved against the started component's settings: its
      * producer or consumer calls this once when it starts and keeps the value.
      */
+    /**
+     * Starts {@code producer} when Camel only initialized it: a producer first asked for while the
+     * context stops (a toD step, or a ProducerTemplate, of an exchange still in flight) is
+     * initialized and its start deferred to a context start that never comes, so the exchange a
+     * graceful stop waits for would fail. Once the component has stopped, the start fails, and the
+     * exchange with it, saying so.
+     */
+    static void startIfDeferred(org.apache.camel.support.service.BaseService producer) {
+        if (producer.isInit()) {
+            producer.start();
+        }
+    }
+
     StatementOptions statementOptions() {
         return StatementOptions.resolve(getComponent().client().settings(), describe(), readFrom(), commandTimeout, queryTimeout);
     }
