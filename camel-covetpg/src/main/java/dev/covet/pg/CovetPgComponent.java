@@ -265,12 +265,25 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
     @Override
     public void runOnCompletionThread(Runnable task) {
         run(completionExecutor, () -> {
-            COMPLETING.set(Boolean.TRUE);
+            COMPLETING.set(Boolean.TRUE); // a completion thread stays one
             task.run();
+        }, () -> {
+            // run here while stopping: the caller (perhaps an event loop of a shared Vert.x) is
+            // taken for a completion thread while the task and what it continues run, not after
+            if (COMPLETING.get() != null) {
+                task.run();
+                return;
+            }
+            COMPLETING.set(Boolean.TRUE);
+            try {
+                task.run();
+            } finally {
+                COMPLETING.remove();
+            }
         });
     }
 
-    /** Marks the threads of every component's completion pool, which must not wait for the database. */
+    /** Marks the threads of every component's completion pool while they run a task: they must not wait for the database. */
     private static final ThreadLocal<Boolean> COMPLETING = new ThreadLocal<>();
 
     /** Whether the calling thread is one of the completion threads (of any covetpg component). */
@@ -285,16 +298,17 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
      */
     @Override
     public void runBlocking(Runnable task) {
-        run(blockingExecutor, task);
+        run(blockingExecutor, task, task);
     }
 
     /**
      * Runs {@code task} on {@code executor} inside a Camel reactive loop of that thread: the steps
      * of a transacted exchange are queued to run on the thread that runs the exchange, and only a
      * running loop drains that queue. (Run bare, a route transaction started from an event loop
-     * never got past its BEGIN.)
+     * never got past its BEGIN.) While stopping, when there is no executor or it refuses the task,
+     * {@code here} runs on the calling thread instead.
      */
-    private void run(ExecutorService executor, Runnable task) {
+    private void run(ExecutorService executor, Runnable task, Runnable here) {
         org.apache.camel.spi.ReactiveExecutor reactive = getCamelContext().getCamelContextExtension().getReactiveExecutor();
         if (executor != null) {
             try {
@@ -304,7 +318,7 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
                 // the pool is shutting down: finish below
             }
         }
-        task.run();
+        here.run();
     }
 
     /** What the connection pool does now: size, in use, idle, waiting, max and totals since start. */

@@ -57,6 +57,25 @@ class BlockingWorkTest extends CovetPgTestSupport {
     }
 
     @Test
+    void aContinuationRunHereWhileTheComponentStopsMarksThisThreadOnlyWhileItRuns() throws Exception {
+        // while the component stops its completion threads refuse work and a continuation runs on
+        // the thread that hands it over, often an event loop of a shared Vert.x: that thread must
+        // not stay taken for a completion thread afterwards (synchronous=true would stop waiting
+        // there, a route transaction entered there would move for nothing)
+        CamelContext context = startContext(c -> { });
+        CovetPgComponent component = covetpg(context);
+        component.stop();
+        CompletableFuture<List<Boolean>> seen = new CompletableFuture<>();
+        io.vertx.core.Context loop = callers.getOrCreateContext();
+        loop.runOnContext(v -> {
+            boolean[] during = new boolean[1];
+            component.runOnCompletionThread(() -> during[0] = component.onCompletionThread());
+            loop.runOnContext(later -> seen.complete(List.of(during[0], component.onCompletionThread())));
+        });
+        assertThat(seen.get(20, TimeUnit.SECONDS)).as("a completion thread while it ran, and after it").containsExactly(true, false);
+    }
+
+    @Test
     void aRouteTransactionStartedOnAnEventLoopRunsToItsCommit() throws Exception {
         String t = table("tx_from_loop");
         db.execute("CREATE TABLE " + t + " (id int)");
