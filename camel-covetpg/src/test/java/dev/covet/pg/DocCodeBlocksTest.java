@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * reaches a file and a heading that exist. The routes start on the test database in a schema of
  * their own, with the components they name other than covetpg stood in for, and are stopped
  * at once: starting checks every endpoint's options, and the tables the samples name need not
- * exist (a consumer's poll that comes before the stop only logs its error).
+ * exist (a consumer's poll that comes before the stop only logs its error). The SQL samples run
+ * in {@link DocSqlSamplesTest}.
  */
 class DocCodeBlocksTest extends CovetPgTestSupport {
 

@@ -183,6 +183,11 @@ public sealed class TestDatabase implements AutoCloseable permits RestartableDat
             throw new IllegalArgumentException("not a plain database name: " + name);
         }
         execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "CREATE DATABASE " + name);
+        return otherDatabase(name);
+    }
+
+    /** The database of this name on the same server, as it is (a test made it); closing it leaves the server running. */
+    public TestDatabase otherDatabase(String name) {
         return new TestDatabase(source, host, port, name, user, password, () -> { });
     }
 
