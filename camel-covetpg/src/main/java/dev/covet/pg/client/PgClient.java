@@ -432,7 +432,11 @@ public final class PgClient {
             return future;
         }
         Promise<T> result = Promise.promise();
-        long timer = vertx.setTimer(millis, id -> result.tryFail(onTimeout.get()));
+        long timer = vertx.setTimer(millis, id -> {
+            if (!result.future().isComplete()) { // a timer that fires as the answer came builds no failure
+                result.tryFail(onTimeout.get());
+            }
+        });
         future.onComplete(ar -> {
             vertx.cancelTimer(timer);
             if (ar.succeeded()) {
