@@ -58,7 +58,7 @@ abstract class BulkProducer extends DefaultAsyncProducer {
     private void runCatching(Exchange exchange) {
         PgClient client;
         try {
-            CovetPgEndpoint.startIfDeferred(this);
+            CovetPgEndpoint.startUnlessStarted(this);
             client = getEndpoint().getComponent().client();
         } catch (RuntimeException notRunning) {
             exchange.setException(notRunning);

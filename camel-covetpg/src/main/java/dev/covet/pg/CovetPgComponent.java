@@ -269,7 +269,8 @@ public class CovetPgComponent extends DefaultComponent implements TransactionHos
             task.run();
         }, () -> {
             // run here while stopping: the caller (perhaps an event loop of a shared Vert.x) is
-            // taken for a completion thread while the task and what it continues run, not after
+            // taken for a completion thread while the task runs (with what Camel continues inside
+            // it), not after
             if (COMPLETING.get() != null) {
                 task.run();
                 return;

@@ -349,22 +349,26 @@ public class CovetPgEndpoint extends ScheduledPollEndpoint {
     public void setCommandTimeout(Long commandTimeout) { this.commandTimeout = commandTimeout; }
 
     /**
-     * How this endpoint's statements run, resolved against the started component's settings: its
-     * producer or consumer calls this once when it starts and keeps the value.
+     * Starts {@code producer} unless it runs: a producer first asked for while the context stops
+     * (a toD step, or a ProducerTemplate, of an exchange still in flight) is only initialized by
+     * Camel, its start deferred to a context start that never comes, so the exchange a graceful
+     * stop waits for would fail. {@code start()} holds the producer's lock: an exchange that meets
+     * a start under way in another thread waits for it, and one that meets a start that failed
+     * tries it again and fails with its error (never running on what it had set before it threw).
      */
-    /**
-     * Starts {@code producer} when Camel only initialized it: a producer first asked for while the
-     * context stops (a toD step, or a ProducerTemplate, of an exchange still in flight) is
-     * initialized and its start deferred to a context start that never comes, so the exchange a
-     * graceful stop waits for would fail. Once the component has stopped, the start fails, and the
-     * exchange with it, saying so.
-     */
-    static void startIfDeferred(org.apache.camel.support.service.BaseService producer) {
-        if (producer.isInit()) {
+    static void startUnlessStarted(org.apache.camel.support.service.BaseService producer) {
+        if (!producer.isStarted()) {
             producer.start();
+            if (!producer.isStarted()) {
+                throw new IllegalStateException("A covetpg producer could not be started (it is " + producer.getStatus() + ")");
+            }
         }
     }
 
+    /**
+     * How this endpoint's statements run, resolved against the started component's settings: its
+     * producer or consumer calls this once when it starts and keeps the value.
+     */
     StatementOptions statementOptions() {
         return StatementOptions.resolve(getComponent().client().settings(), describe(), readFrom(), commandTimeout, queryTimeout);
     }

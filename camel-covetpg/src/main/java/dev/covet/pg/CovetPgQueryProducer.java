@@ -80,7 +80,7 @@ public class CovetPgQueryProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         CovetPgEndpoint e = getEndpoint();
         try {
-            CovetPgEndpoint.startIfDeferred(this);
+            CovetPgEndpoint.startUnlessStarted(this);
             ParsedSql statement = statement(exchange);
             List<Object> params = parameters(statement, exchange);
             PgClient client = e.getComponent().client();

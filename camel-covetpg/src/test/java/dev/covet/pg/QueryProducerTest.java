@@ -471,52 +471,6 @@ class QueryProducerTest extends CovetPgTestSupport {
     }
 
     @Test
-    void anExchangeStillInFlightWhenTheContextStopsRunsItsDynamicStepsToTheEnd() throws Exception {
-        // Camel creates a toD endpoint's producer when an exchange first reaches it, and while the
-        // context stops it only initializes that producer, never starts it: the exchange that a
-        // graceful stop waits for must still run its statements, not fail for want of a start
-        String copied = table("drained_copy");
-        db.execute("CREATE TABLE " + copied + " (id int, name text)");
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        CamelContext context = startContext(c -> { }, new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:drain")
-                        .process(e -> {
-                            held.countDown();
-                            release.await();
-                        })
-                        .toD("covetpg:query?outputType=SelectValue&sql=SELECT ${header.n}::int")
-                        .setHeader("answer", body())
-                        .setBody(constant(List.of(List.of(7, "Ada"), List.of(8, "Grace"))))
-                        .toD("covetpg:batch?table=${header.batchTable}")
-                        .setBody(constant(List.of(List.of(9, "Edsger"))))
-                        .toD("covetpg:copy?table=${header.copyTable}");
-            }
-        });
-        context.getShutdownStrategy().setTimeout(60);
-        String batched = table("drained_batch");
-        db.execute("CREATE TABLE " + batched + " (id int, name text)");
-        java.util.concurrent.CompletableFuture<Exchange> drained = template(context).asyncSend("direct:drain", e -> {
-            e.getMessage().setHeader("n", 42);
-            e.getMessage().setHeader("batchTable", batched);
-            e.getMessage().setHeader("copyTable", copied);
-        });
-        assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the exchange reached the held step").isTrue();
-        Thread stopping = new Thread(context::stop, "stopping-context");
-        stopping.start();
-        await(context::isStopping, "the context stopping");
-        release.countDown();
-        Exchange out = drained.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        stopping.join(60_000);
-        assertThat(out.getException()).as("the exchange that was in flight").isNull();
-        assertThat(out.getMessage().getHeader("answer")).isEqualTo(42);
-        assertThat(db.queryValue("SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM " + batched)).isEqualTo("7:Ada,8:Grace");
-        assertThat(db.queryValue("SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM " + copied)).isEqualTo("9:Edsger");
-    }
-
-    @Test
     void anIteratorBodyIsNotConsumedByAQueryWithoutParameters() throws Exception {
         CamelContext context = startContext(c -> { });
         Iterator<Integer> body = List.of(1, 2).iterator();
