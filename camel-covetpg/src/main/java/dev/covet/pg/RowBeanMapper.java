@@ -24,6 +24,7 @@ import java.util.Map;
  */
 final class RowBeanMapper {
 
+    /** {@code position}: the record component's, or the setter's own number; one per property either way. */
     private record Target(String property, Class<?> type, MethodHandle setter, int position) {
     }
 
@@ -38,6 +39,7 @@ final class RowBeanMapper {
         this.type = type;
         this.record = type.isRecord();
         MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        int setters = 0;
         try {
             if (record) {
                 RecordComponent[] parts = type.getRecordComponents();
@@ -46,19 +48,18 @@ final class RowBeanMapper {
                     types[i] = parts[i].getType();
                     targets.put(parts[i].getName().toLowerCase(Locale.ROOT), new Target(parts[i].getName(), types[i], null, i));
                 }
-                components = parts.length;
                 constructor = lookup.unreflectConstructor(type.getConstructor(types));
             } else {
-                components = 0;
                 constructor = lookup.unreflectConstructor(type.getConstructor());
                 for (Method m : type.getMethods()) {
                     if (m.getName().length() > 3 && m.getName().startsWith("set") && m.getParameterCount() == 1
                             && !Modifier.isStatic(m.getModifiers())) {
                         String property = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
-                        targets.put(property.toLowerCase(Locale.ROOT), new Target(property, m.getParameterTypes()[0], lookup.unreflect(m), -1));
+                        targets.put(property.toLowerCase(Locale.ROOT), new Target(property, m.getParameterTypes()[0], lookup.unreflect(m), setters++));
                     }
                 }
             }
+            components = record ? type.getRecordComponents().length : setters;
         } catch (NoSuchMethodException | IllegalAccessException e) {
             throw new IllegalArgumentException("Invalid outputClass '" + type.getName() + "': it must be a public class with a public"
                     + " no-argument constructor and public setters, or a public record", e);
@@ -67,6 +68,8 @@ final class RowBeanMapper {
 
     Object map(Map<String, Object> row) {
         Object[] arguments = record ? new Object[components] : null;
+        // which properties a column filled: two columns that fold to one (user_id and userid) would lose a value
+        String[] filledBy = new String[components];
         Object bean = null;
         try {
             if (!record) {
@@ -78,6 +81,12 @@ final class RowBeanMapper {
                     throw new IllegalArgumentException("Column " + column.getKey() + " has no property in outputClass " + type.getName()
                             + " (a setter, or a record component, named " + camelCase(column.getKey()) + ")");
                 }
+                String before = filledBy[target.position()];
+                if (before != null) {
+                    throw new IllegalArgumentException("Columns " + before + " and " + column.getKey() + " both go to property "
+                            + target.property() + " of outputClass " + type.getName() + ": one value would be lost; name them apart (AS)");
+                }
+                filledBy[target.position()] = column.getKey();
                 Object value = fit(column.getKey(), column.getValue(), target);
                 if (record) {
                     arguments[target.position()] = value;

@@ -45,7 +45,9 @@ final class BinaryRowEncoder extends RowEncoder {
     private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
     private static final long MICROS_PER_DAY = 86_400_000_000L;
-    private static final Pattern UUID_TEXT = Pattern.compile("\\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}}?");
+    private static final String UUID_DIGITS = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}";
+    /** uuid_in's forms: braces around it, both or none. */
+    private static final Pattern UUID_TEXT = Pattern.compile("\\{" + UUID_DIGITS + "}|" + UUID_DIGITS);
     /** numeric's limits: 131072 digits before the point, 16383 after. */
     private static final int NUMERIC_MAX_SCALE = 0x3FFF;
     private static final int NUMERIC_MAX_INTEGER_DIGITS = 131_072;
@@ -202,17 +204,17 @@ final class BinaryRowEncoder extends RowEncoder {
         } else if (v instanceof BigInteger || v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             value = new BigDecimal(v.toString());
         } else if (v instanceof String s) {
-            String t = s.strip();
+            String t = PgText.trimSpaces(s);
             switch (t.toLowerCase(Locale.ROOT)) {
                 case "nan" -> { numeric(Double.NaN); return; }
                 case "infinity", "+infinity", "inf", "+inf" -> { numeric(Double.POSITIVE_INFINITY); return; }
                 case "-infinity", "-inf" -> { numeric(Double.NEGATIVE_INFINITY); return; }
                 default -> {
-                    try {
-                        value = new BigDecimal(t);
-                    } catch (NumberFormatException e) {
+                    // checked first: new BigDecimal takes other scripts' digits, the server does not
+                    if (!ExactNumbers.isDecimal(t)) {
                         throw ValueException.notA(v, "numeric", "a decimal number");
                     }
+                    value = new BigDecimal(t);
                 }
             }
         } else {
@@ -261,7 +263,7 @@ final class BinaryRowEncoder extends RowEncoder {
             return b;
         }
         if (v instanceof String text) {
-            switch (text.strip().toLowerCase(Locale.ROOT)) {
+            switch (PgText.trimSpaces(text).toLowerCase(Locale.ROOT)) {
                 case "t", "true", "y", "yes", "on", "1":
                     return true;
                 case "f", "false", "n", "no", "off", "0":
@@ -292,8 +294,8 @@ final class BinaryRowEncoder extends RowEncoder {
         if (v instanceof UUID u) {
             return u;
         }
-        if (v instanceof String s && UUID_TEXT.matcher(s.strip()).matches()) {
-            String hex = s.strip().replace("-", "").replace("{", "").replace("}", "");
+        if (v instanceof String s && UUID_TEXT.matcher(PgText.trimSpaces(s)).matches()) {
+            String hex = PgText.trimSpaces(s).replace("-", "").replace("{", "").replace("}", "");
             return new UUID(Long.parseUnsignedLong(hex.substring(0, 16), 16), Long.parseUnsignedLong(hex.substring(16), 16));
         }
         throw ValueException.notA(v, "uuid", "a UUID or its text");
@@ -307,7 +309,7 @@ final class BinaryRowEncoder extends RowEncoder {
             return d.toLocalDate();
         }
         if (v instanceof String s) {
-            return PgTime.parseDate(s.strip());
+            return PgTime.parseDate(PgText.trimSpaces(s));
         }
         throw ValueException.notA(v, "date", "a LocalDate or its ISO text");
     }
@@ -319,7 +321,12 @@ final class BinaryRowEncoder extends RowEncoder {
         if (d.equals(LocalDate.MIN)) {
             return Integer.MIN_VALUE;
         }
-        return Math.toIntExact(ChronoUnit.DAYS.between(PG_EPOCH_DATE, d)); // the server checks the range
+        long days = ChronoUnit.DAYS.between(PG_EPOCH_DATE, d);
+        // the server checks the range, but not of its own infinities: a date that lands on one fails here
+        if (days >= Integer.MAX_VALUE || days <= Integer.MIN_VALUE) {
+            throw new ValueException("A date does not fit date: out of range");
+        }
+        return (int) days;
     }
 
     private static LocalTime timeOf(Object v) {
@@ -330,7 +337,7 @@ final class BinaryRowEncoder extends RowEncoder {
             return t.toLocalTime();
         }
         if (v instanceof String s) {
-            return PgTime.parseTime(s.strip());
+            return PgTime.parseTime(PgText.trimSpaces(s));
         }
         throw ValueException.notA(v, "time", "a LocalTime or its ISO text");
     }
@@ -340,7 +347,7 @@ final class BinaryRowEncoder extends RowEncoder {
             return t;
         }
         if (v instanceof String s) {
-            return PgTime.parseTimetz(s.strip());
+            return PgTime.parseTimetz(PgText.trimSpaces(s));
         }
         throw ValueException.notA(v, "time with time zone", "an OffsetTime or its ISO text");
     }
@@ -358,7 +365,7 @@ final class BinaryRowEncoder extends RowEncoder {
             return t.toLocalDateTime();
         }
         if (v instanceof String s) {
-            return PgTime.parseTimestamp(s.strip());
+            return PgTime.parseTimestamp(PgText.trimSpaces(s));
         }
         throw ValueException.notA(v, "timestamp", "a LocalDateTime or its ISO text");
     }
@@ -377,7 +384,7 @@ final class BinaryRowEncoder extends RowEncoder {
             return d.toInstant().atOffset(ZoneOffset.UTC);
         }
         if (v instanceof String s) {
-            return PgTime.parseTimestamptz(s.strip());
+            return PgTime.parseTimestamptz(PgText.trimSpaces(s));
         }
         throw ValueException.notA(v, "timestamp with time zone", "an OffsetDateTime, Instant or its ISO text");
     }
@@ -402,9 +409,21 @@ final class BinaryRowEncoder extends RowEncoder {
         return sinceEpoch(t.toEpochSecond(), t.getNano());
     }
 
-    /** Microseconds since 2000-01-01 (the server checks the range); overflow fails rather than wraps. */
+    /**
+     * Microseconds since 2000-01-01; overflow fails rather than wraps. The server checks the range,
+     * but not of its own infinities (the largest and smallest long): a time that lands on one fails here.
+     */
     private static long sinceEpoch(long epochSecond, int nanos) {
-        return Math.addExact(Math.multiplyExact(epochSecond - PG_EPOCH_SECONDS, 1_000_000L), roundedMicros(nanos));
+        long micros;
+        try {
+            micros = Math.addExact(Math.multiplyExact(epochSecond - PG_EPOCH_SECONDS, 1_000_000L), roundedMicros(nanos));
+        } catch (ArithmeticException e) {
+            micros = Long.MAX_VALUE;
+        }
+        if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
+            throw new ValueException("A time does not fit timestamp: out of range");
+        }
+        return micros;
     }
 
     /**

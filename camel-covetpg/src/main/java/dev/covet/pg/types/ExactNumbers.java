@@ -67,7 +67,7 @@ public final class ExactNumbers {
             if (!INTEGER.matcher(s).matches()) {
                 throw ValueException.of(value, type, "not an integer in decimal digits");
             }
-            String digits = s.strip();
+            String digits = PgText.trimSpaces(s);
             try {
                 return Long.parseLong(digits.startsWith("+") ? digits.substring(1) : digits);
             } catch (NumberFormatException e) {
@@ -157,9 +157,14 @@ public final class ExactNumbers {
         return f;
     }
 
+    /** Whether {@code text} (trimmed) is a decimal number as numeric_in reads one, in ASCII digits only. */
+    public static boolean isDecimal(String text) {
+        return DECIMAL.matcher(text).matches();
+    }
+
     /** float8in / float4in: the special words, or a decimal number that neither overflows nor underflows to zero. */
     private static double parse(String text, Object value, String type, boolean real) {
-        String s = text.strip();
+        String s = PgText.trimSpaces(text);
         switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "nan", "+nan", "-nan":
                 return Double.NaN;

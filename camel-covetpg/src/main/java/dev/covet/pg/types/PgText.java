@@ -205,6 +205,28 @@ public final class PgText {
     }
 
     /**
+     * {@code text} without the white space PostgreSQL's input functions skip around a value: the
+     * ASCII space, tab, line feed, carriage return, form feed and vertical tab (C's isspace), and
+     * nothing else. Java's strip() takes any Unicode white space, which the server refuses.
+     */
+    public static String trimSpaces(String text) {
+        int from = 0;
+        int to = text.length();
+        while (from < to && isSpace(text.charAt(from))) {
+            from++;
+        }
+        while (to > from && isSpace(text.charAt(to - 1))) {
+            to--;
+        }
+        return text.substring(from, to);
+    }
+
+    /** C's isspace in the C locale, as the server's input functions use it. */
+    public static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
+    }
+
+    /**
      * A bytea value from its text input form, as byteain reads it: {@code \x} and hex digit pairs
      * (white space between pairs allowed), or the escape form (a backslash before three octal
      * digits or a second backslash).
@@ -214,7 +236,7 @@ public final class PgText {
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length() / 2);
             for (int i = 2; i < text.length(); ) {
                 char c = text.charAt(i);
-                if (Character.isWhitespace(c)) {
+                if (isSpace(c)) {
                     i++;
                     continue;
                 }
@@ -263,7 +285,8 @@ public final class PgText {
     }
 
     private static int hex(char c) {
-        int v = Character.digit(c, 16);
+        // ASCII only, as the server reads it: Character.digit would take other scripts' digits
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (v < 0) {
             throw new ValueException("A bytea text in hex has a character that is not a hex digit");
         }

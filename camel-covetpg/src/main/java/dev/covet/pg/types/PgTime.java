@@ -211,9 +211,12 @@ public final class PgTime {
                 i++;
                 int start = i;
                 int digits = 0;
-                while (i < s.length() && Character.isDigit(s.charAt(i))) {
+                while (i < s.length() && isAsciiDigit(s.charAt(i))) {
                     if (digits++ < 9) {
                         nanos = nanos * 10 + (s.charAt(i) - '0');
+                    } else if (s.charAt(i) != '0') {
+                        // past nanoseconds: kept, it would be rounded otherwise than the server rounds the whole fraction
+                        throw bad();
                     }
                     i++;
                 }
@@ -252,6 +255,9 @@ public final class PgTime {
         /** The date read, in ISO's proleptic years (1 BC is 0); consumes the " BC" that ends the text of such a date. */
         LocalDate era(int[] ymd) {
             int year = ymd[0];
+            if (year == 0) {
+                throw bad(); // there is no year 0, AD or BC: the server refuses it too
+            }
             if (s.startsWith(" BC", i)) {
                 i += 3;
                 year = 1 - year;
@@ -269,13 +275,18 @@ public final class PgTime {
         int number(int minDigits) {
             int start = i;
             long v = 0;
-            while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 10) {
+            while (i < s.length() && isAsciiDigit(s.charAt(i)) && i - start < 10) {
                 v = v * 10 + (s.charAt(i++) - '0');
             }
             if (i - start < minDigits) {
                 throw bad();
             }
             return (int) v;
+        }
+
+        /** Digits of the server's text, never another script's (Character.isDigit takes those). */
+        private static boolean isAsciiDigit(char c) {
+            return c >= '0' && c <= '9';
         }
 
         <T> T end(T value) {
