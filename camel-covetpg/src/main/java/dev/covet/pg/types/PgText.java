@@ -23,8 +23,8 @@ public final class PgText {
     /**
      * The text of a value for a column or parameter of type {@code oid} (its base type for a
      * domain; 0 when it is not known): numbers for integer and floating-point types are checked
-     * and converted by {@link ExactNumbers}, json and jsonb take {@link JsonText}; everything else
-     * is {@link #format(Object)}.
+     * and converted by {@link ExactNumbers}, json and jsonb take {@link JsonText}, a date or time
+     * must be of a kind the type keeps whole; everything else is {@link #format(Object)}.
      *
      * @throws ValueException when the value cannot be written exactly as that type
      */
@@ -40,18 +40,50 @@ public final class PgText {
             case PgTypes.FLOAT8 -> decimal(ExactNumbers.float8(value), false);
             case PgTypes.FLOAT4 -> decimal(ExactNumbers.float4(value), true);
             case PgTypes.JSON, PgTypes.JSONB -> JsonText.of(value);
+            case PgTypes.DATE, PgTypes.TIME, PgTypes.TIMETZ, PgTypes.TIMESTAMP -> format(withoutLoss(value, oid));
             default -> format(value);
         };
     }
 
     /**
+     * {@code value}, unless it is a date or time of a kind whose text the server would read into
+     * type {@code oid} only by dropping part of it: the time of day into date, the offset into
+     * timestamp (the instant would change) or time, the date into time or timetz. COPY binary
+     * refuses those kinds too. (A java.sql.Timestamp's offset is only the JVM's zone: into timestamp
+     * it gives its wall time.)
+     */
+    private static Object withoutLoss(Object value, int oid) {
+        boolean offset = value instanceof java.time.OffsetDateTime || value instanceof java.time.ZonedDateTime
+                || value instanceof java.time.Instant || value instanceof java.time.OffsetTime;
+        boolean date = value instanceof java.time.LocalDate || value instanceof java.time.LocalDateTime
+                || value instanceof java.time.OffsetDateTime || value instanceof java.time.ZonedDateTime || value instanceof java.time.Instant
+                || (value instanceof java.util.Date && !(value instanceof java.sql.Time));
+        boolean timeOfDay = value instanceof java.time.temporal.TemporalAccessor t && !(value instanceof java.time.LocalDate)
+                && (value instanceof java.time.Instant || t.isSupported(java.time.temporal.ChronoField.NANO_OF_DAY))
+                || (value instanceof java.util.Date && !(value instanceof java.sql.Date));
+        String lost = switch (oid) {
+            case PgTypes.DATE -> timeOfDay ? "its time of day; give a LocalDate" : null;
+            case PgTypes.TIMESTAMP -> offset ? "its offset, and the instant would change; give a LocalDateTime, or use timestamptz" : null;
+            case PgTypes.TIME -> date ? "its date; give a LocalTime" : offset ? "its offset; give a LocalTime, or use timetz" : null;
+            case PgTypes.TIMETZ -> date ? "its date; give an OffsetTime" : null;
+            default -> null;
+        };
+        if (lost != null) {
+            throw ValueException.of(value, PgTypes.name(oid), "the server would drop " + lost);
+        }
+        return value;
+    }
+
+    /**
      * Whether {@link #format(Object, int)} writes a value for a column of type {@code oid} as
      * {@link #format(Object)} does, by its Java type alone, with no check or conversion for the
-     * column's type (the integer, floating-point and json types have one).
+     * column's type (the integer, floating-point and json types have one, and date, time, timetz
+     * and timestamp a check of the value's kind).
      */
     public static boolean formatsByJavaType(int oid) {
         return switch (oid) {
-            case PgTypes.INT2, PgTypes.INT4, PgTypes.INT8, PgTypes.FLOAT8, PgTypes.FLOAT4, PgTypes.JSON, PgTypes.JSONB -> false;
+            case PgTypes.INT2, PgTypes.INT4, PgTypes.INT8, PgTypes.FLOAT8, PgTypes.FLOAT4, PgTypes.JSON, PgTypes.JSONB,
+                    PgTypes.DATE, PgTypes.TIME, PgTypes.TIMETZ, PgTypes.TIMESTAMP -> false;
             default -> true;
         };
     }
